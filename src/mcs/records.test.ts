@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { RRType, type RRset } from '../zone/types.js';
+import { buildServiceRecords, dashedHostname, type GroupedRRset } from './records.js';
+import type { ClusterExport, ServiceExports } from './types.js';
+
+const APEX = ['clusterset', 'local'];
+
+function service(exports: ClusterExport[], name = 'hello', namespace = 'demo'): ServiceExports {
+  return { name, namespace, exports };
+}
+
+/** Decodes the RRsets back to `owner TYPE data` lines so cases read like zone files. */
+function lines(rrsets: readonly RRset[]): string[] {
+  return rrsets.flatMap((set) => set.rdata.map((rd) => `${set.owner.join('.')} ${set.ttl} ${typeName(set.type)} ${rdataText(set.type, rd)}`));
+}
+
+function typeName(type: number): string {
+  return Object.entries(RRType).find(([, v]) => v === type)![0];
+}
+
+function rdataText(type: number, rd: Uint8Array): string {
+  if (type === RRType.A) return [...rd].join('.');
+  if (type === RRType.AAAA) return Buffer.from(rd).toString('hex');
+  const view = new DataView(rd.buffer, rd.byteOffset);
+  const labels: string[] = [];
+  for (let i = 6; rd[i]! > 0; i += rd[i]! + 1) labels.push(Buffer.from(rd.subarray(i + 1, i + 1 + rd[i]!)).toString('latin1'));
+  return `${view.getUint16(0)} ${view.getUint16(2)} ${view.getUint16(4)} ${labels.join('.')}`;
+}
+
+const TCP_UDP_42 = [
+  { name: 'tcp', protocol: 'TCP', port: 42 },
+  { name: 'udp', protocol: 'UDP', port: 42 },
+] as const;
+
+describe('ClusterSetIP records (specification.md §2.3)', () => {
+  it('answers the ips of clusters with a ready endpoint, grouped by cluster for ordering', () => {
+    const records = buildServiceRecords(APEX, service([
+      { cluster: 'east', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [...TCP_UDP_42], endpoints: [{ addresses: ['10.244.1.5'], ready: true }] },
+      { cluster: 'west', type: 'ClusterSetIP', ips: ['10.97.0.10', 'fd00::10'], ports: [...TCP_UDP_42], weight: 50 },
+      { cluster: 'north', type: 'ClusterSetIP', ips: ['10.98.0.10'], ports: [...TCP_UDP_42], endpoints: [{ addresses: ['10.246.0.1'], ready: false }] },
+    ]));
+    expect(lines(records.rrsets).filter((l) => / A{1,4} /.test(l))).toEqual([
+      'hello.demo.svc.clusterset.local 5 A 10.96.0.10',
+      'hello.demo.svc.clusterset.local 5 A 10.97.0.10',
+      'hello.demo.svc.clusterset.local 5 AAAA fd000000000000000000000000000010',
+    ]);
+    const a = records.rrsets.find((s) => s.type === RRType.A) as GroupedRRset;
+    expect(a.groups).toEqual([{ cluster: 'east', weight: 100, count: 1 }, { cluster: 'west', weight: 50, count: 1 }]);
+  });
+
+  it('answers every cluster when none has a ready endpoint', () => {
+    const records = buildServiceRecords(APEX, service([
+      { cluster: 'east', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [], endpoints: [] },
+      { cluster: 'west', type: 'ClusterSetIP', ips: ['10.97.0.10'], ports: [], endpoints: [{ addresses: ['10.1.1.1'], ready: false }] },
+    ]));
+    expect(lines(records.rrsets)).toEqual([
+      'hello.demo.svc.clusterset.local 5 A 10.96.0.10',
+      'hello.demo.svc.clusterset.local 5 A 10.97.0.10',
+    ]);
+  });
+
+  it('collapses TCP and UDP on one port into one SRV on the bare name (conformance C2)', () => {
+    const records = buildServiceRecords(APEX, service([{ cluster: 'east', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [...TCP_UDP_42, { protocol: 'TCP', port: 8080 }] }]));
+    expect(lines(records.rrsets).filter((l) => l.includes(' SRV '))).toEqual([
+      '_tcp._tcp.hello.demo.svc.clusterset.local 5 SRV 0 100 42 hello.demo.svc.clusterset.local',
+      'hello.demo.svc.clusterset.local 5 SRV 0 100 42 hello.demo.svc.clusterset.local',
+      '_udp._udp.hello.demo.svc.clusterset.local 5 SRV 0 100 42 hello.demo.svc.clusterset.local',
+    ]);
+  });
+
+  it('deduplicates an address two clusters both export', () => {
+    const records = buildServiceRecords(APEX, service([
+      { cluster: 'east', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [] },
+      { cluster: 'west', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [] },
+    ]));
+    expect(lines(records.rrsets)).toEqual(['hello.demo.svc.clusterset.local 5 A 10.96.0.10']);
+  });
+});
+
+describe('Headless records (specification.md §2.4)', () => {
+  it('answers ready endpoints, per-pod names with dashed fallback and two-label cluster ids', () => {
+    const records = buildServiceRecords(APEX, service([
+      { cluster: 'east', type: 'Headless', ips: [], ports: [{ name: 'http', protocol: 'TCP', port: 80 }], endpoints: [
+        { addresses: ['10.244.1.5'], hostname: 'web-0' },
+        { addresses: ['10.244.1.6'], ready: false, hostname: 'web-1' },
+      ] },
+      { cluster: 'cluster-a.registry-x', type: 'Headless', ips: [], ports: [{ name: 'http', protocol: 'TCP', port: 80 }], endpoints: [
+        { addresses: ['10.245.0.7', 'fd00::7'] },
+      ] },
+    ], 'web', 'prod'));
+    expect(lines(records.rrsets)).toEqual([
+      'web.prod.svc.clusterset.local 5 A 10.244.1.5',
+      'web.prod.svc.clusterset.local 5 A 10.245.0.7',
+      'web-0.east.web.prod.svc.clusterset.local 5 A 10.244.1.5',
+      '10-245-0-7.cluster-a.registry-x.web.prod.svc.clusterset.local 5 A 10.245.0.7',
+      'web.prod.svc.clusterset.local 5 AAAA fd000000000000000000000000000007',
+      'fd00--7.cluster-a.registry-x.web.prod.svc.clusterset.local 5 AAAA fd000000000000000000000000000007',
+      '_http._tcp.web.prod.svc.clusterset.local 5 SRV 0 33 80 web-0.east.web.prod.svc.clusterset.local',
+      '_http._tcp.web.prod.svc.clusterset.local 5 SRV 0 33 80 10-245-0-7.cluster-a.registry-x.web.prod.svc.clusterset.local',
+      '_http._tcp.web.prod.svc.clusterset.local 5 SRV 0 33 80 fd00--7.cluster-a.registry-x.web.prod.svc.clusterset.local',
+      'web.prod.svc.clusterset.local 5 SRV 0 33 80 web-0.east.web.prod.svc.clusterset.local',
+      'web.prod.svc.clusterset.local 5 SRV 0 33 80 10-245-0-7.cluster-a.registry-x.web.prod.svc.clusterset.local',
+      'web.prod.svc.clusterset.local 5 SRV 0 33 80 fd00--7.cluster-a.registry-x.web.prod.svc.clusterset.local',
+    ]);
+  });
+
+  it('yields nothing when no endpoint is ready, so the name is NXDOMAIN', () => {
+    const records = buildServiceRecords(APEX, service([{ cluster: 'east', type: 'Headless', ips: [], ports: [], endpoints: [{ addresses: ['10.0.0.1'], ready: false }] }]));
+    expect(records.rrsets).toEqual([]);
+    expect(records.serviceName).toEqual(['hello', 'demo', 'svc', 'clusterset', 'local']);
+  });
+
+  it('gives unnamed ports no SRV', () => {
+    const records = buildServiceRecords(APEX, service([{ cluster: 'east', type: 'Headless', ips: [], ports: [{ protocol: 'TCP', port: 80 }], endpoints: [{ addresses: ['10.0.0.1'], hostname: 'a' }] }]));
+    expect(records.rrsets.some((s) => s.type === RRType.SRV)).toBe(false);
+  });
+});
+
+describe('dashedHostname', () => {
+  it.each([
+    ['10.244.1.5', '10-244-1-5'],
+    ['2001:db8::1', '2001-db8--1'],
+    ['fd00::', 'fd00--0'],
+  ])('%s → %s', (address, expected) => expect(dashedHostname(address)).toBe(expected));
+});

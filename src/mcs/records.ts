@@ -1,0 +1,175 @@
+/**
+ * Turns one service's cluster exports into RRsets, following the MCS DNS schema
+ * (KEP-1645 specification.md §2.3–§2.4) the way CoreDNS's multicluster mode answers:
+ *
+ *   <svc>.<ns>.svc.<apex>                 A/AAAA  ClusterSetIP: ips of serving clusters
+ *                                                 Headless: every ready endpoint address
+ *   <host>.<clusterid>.<svc>.<ns>.svc...  A/AAAA  one ready endpoint (Headless)
+ *   _<port>._<proto>.<svc>.<ns>.svc...    SRV     per named port (× endpoint when Headless)
+ *   <svc>.<ns>.svc...                     SRV     every named port, deduplicated
+ *
+ * A headless service with no ready endpoint yields no records at all, so its name is
+ * NXDOMAIN (§2.4.1). Names between the service and a per-pod name (`<clusterid>.<svc>`,
+ * `_<proto>.<svc>`) are reserved (§2.3.4, §2.4.4): the segment marks them NXDOMAIN.
+ */
+import { isIP } from 'node:net';
+import { RRType, type Labels, type RRset } from '../zone/types.js';
+import { addressRdata, srvRdata } from './rdata.js';
+import type { ClusterExport, Endpoint, ServiceExports } from './types.js';
+
+/** Service records TTL (DESIGN.md "DNS answers"; CoreDNS's default). */
+export const SERVICE_TTL = 5;
+
+/** How the addresses of a ClusterSetIP RRset split by cluster, in rdata order. */
+export interface ClusterGroup {
+  readonly cluster: string;
+  readonly weight: number;
+  readonly count: number;
+}
+
+/** An RRset whose records the front end may reorder per query (own cluster first, rotation). */
+export interface GroupedRRset extends RRset {
+  readonly groups: readonly ClusterGroup[];
+}
+
+export interface ServiceRecords {
+  /** `<svc>.<ns>.svc.<apex>`: below it, names without data are NXDOMAIN. */
+  readonly serviceName: Labels;
+  readonly rrsets: readonly RRset[];
+}
+
+export function buildServiceRecords(apex: Labels, service: ServiceExports, ttl = SERVICE_TTL): ServiceRecords {
+  const serviceName = [service.name, service.namespace, 'svc', ...apex].map(lower);
+  const headless = service.exports.length > 0 && service.exports.every((e) => e.type === 'Headless');
+  const rrsets = headless ? headlessRecords(serviceName, service.exports, ttl) : clusterSetIpRecords(serviceName, service.exports, ttl);
+  return { serviceName, rrsets };
+}
+
+/** §2.3: ClusterSetIP A/AAAA from the serving clusters' ips; SRV targets the service name. */
+function clusterSetIpRecords(serviceName: Labels, exports: readonly ClusterExport[], ttl: number): RRset[] {
+  const serving = exports.filter(isServing);
+  const chosen = serving.length > 0 ? serving : exports;
+  const rrsets: RRset[] = [];
+  for (const [type, family] of [[RRType.A, 4], [RRType.AAAA, 6]] as const) {
+    const grouped = groupedAddresses(serviceName, type, family, chosen, ttl);
+    if (grouped) rrsets.push(grouped);
+  }
+  const targets = [{ target: serviceName, ports: unionPorts(exports) }];
+  return rrsets.concat(srvRecords(serviceName, targets, ttl));
+}
+
+/** §2.4: every ready endpoint, per-pod names, and SRV per endpoint × named port. */
+function headlessRecords(serviceName: Labels, exports: readonly ClusterExport[], ttl: number): RRset[] {
+  const pods = readyPods(serviceName, exports);
+  if (pods.length === 0) return [];
+  const rrsets: RRset[] = [];
+  const all = pods.flatMap((p) => p.addresses);
+  for (const [type, family] of [[RRType.A, 4], [RRType.AAAA, 6]] as const) {
+    const own = addressSet(serviceName, type, family, all, ttl);
+    if (own) rrsets.push(own);
+    for (const pod of pods) {
+      const perPod = addressSet(pod.name, type, family, pod.addresses, ttl);
+      if (perPod) rrsets.push(perPod);
+    }
+  }
+  const targets = pods.map((pod) => ({ target: pod.name, ports: pod.ports }));
+  return rrsets.concat(srvRecords(serviceName, targets, ttl));
+}
+
+/** A cluster serves when it gave no endpoint list or has a ready endpoint. */
+function isServing(e: ClusterExport): boolean {
+  return e.endpoints === undefined || e.endpoints.some(isReady);
+}
+
+function isReady(endpoint: Endpoint): boolean {
+  return endpoint.ready !== false;
+}
+
+interface Pod {
+  readonly name: Labels;
+  readonly addresses: string[];
+  readonly ports: ClusterExport['ports'];
+}
+
+/** Ready endpoints as per-pod names; one name per hostname, or per address without one. */
+function readyPods(serviceName: Labels, exports: readonly ClusterExport[]): Pod[] {
+  const byName = new Map<string, Pod>();
+  for (const exp of exports) {
+    const clusterLabels = exp.cluster.split('.').map(lower);
+    for (const endpoint of exp.endpoints ?? []) {
+      if (!isReady(endpoint)) continue;
+      const hosts = endpoint.hostname ? [[endpoint.hostname, endpoint.addresses] as const] : endpoint.addresses.map((a) => [dashedHostname(a), [a]] as const);
+      for (const [host, addresses] of hosts) {
+        const name = [lower(host), ...clusterLabels, ...serviceName];
+        const key = name.join('.');
+        const pod = byName.get(key) ?? { name, addresses: [], ports: exp.ports };
+        pod.addresses.push(...addresses);
+        byName.set(key, pod);
+      }
+    }
+  }
+  return [...byName.values()];
+}
+
+/** The hostname fallback of the spec's conformance tests: the address with `.`/`:` → `-`. */
+export function dashedHostname(address: string): string {
+  const dashed = address.replace(/[.:]/g, '-');
+  return dashed.endsWith('-') ? `${dashed}0` : dashed;
+}
+
+function addressSet(owner: Labels, type: number, family: 4 | 6, addresses: readonly string[], ttl: number): RRset | undefined {
+  const unique = [...new Set(addresses.filter((a) => isIP(a) === family))];
+  if (unique.length === 0) return undefined;
+  return { owner, type, ttl, rdata: unique.map(addressRdata) };
+}
+
+/** ClusterSetIP addresses grouped by cluster so the front end can order them per client. */
+function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: readonly ClusterExport[], ttl: number): GroupedRRset | undefined {
+  const seen = new Set<string>();
+  const rdata: Uint8Array[] = [];
+  const groups: ClusterGroup[] = [];
+  for (const exp of exports) {
+    const fresh = exp.ips.filter((ip) => isIP(ip) === family && !seen.has(ip));
+    fresh.forEach((ip) => seen.add(ip));
+    if (fresh.length === 0) continue;
+    rdata.push(...fresh.map(addressRdata));
+    groups.push({ cluster: exp.cluster, weight: exp.weight ?? 100, count: fresh.length });
+  }
+  return rdata.length === 0 ? undefined : { owner, type, ttl, rdata, groups };
+}
+
+function unionPorts(exports: readonly ClusterExport[]): ClusterExport['ports'] {
+  const byKey = new Map<string, ClusterExport['ports'][number]>();
+  for (const exp of exports) for (const p of exp.ports) byKey.set(`${p.name}/${p.protocol}/${p.port}`, p);
+  return [...byKey.values()];
+}
+
+/**
+ * SRV at `_<port>._<proto>.<svc>` per named port and at the bare service name for all
+ * named ports, priority 0, weight split evenly (CoreDNS: ⌊100/n⌋); duplicates by
+ * (target, port) collapse, so TCP and UDP on one port give one record (conformance C2/H3).
+ */
+function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels; ports: ClusterExport['ports'] }>, ttl: number): RRset[] {
+  const byOwner = new Map<string, { owner: Labels; records: Map<string, [number, Labels]> }>();
+  const add = (owner: Labels, port: number, target: Labels) => {
+    const key = owner.join('.');
+    const entry = byOwner.get(key) ?? { owner, records: new Map() };
+    entry.records.set(`${target.join('.')}:${port}`, [port, target]);
+    byOwner.set(key, entry);
+  };
+  for (const { target, ports } of targets) {
+    for (const p of ports) {
+      if (!p.name) continue;
+      add([`_${lower(p.name)}`, `_${p.protocol.toLowerCase()}`, ...serviceName], p.port, target);
+      add(serviceName, p.port, target);
+    }
+  }
+  return [...byOwner.values()].map(({ owner, records }) => {
+    const weight = Math.floor(100 / records.size);
+    return { owner, type: RRType.SRV, ttl, rdata: [...records.values()].map(([port, target]) => srvRdata(0, weight, port, target)) };
+  });
+}
+
+function lower(label: string): string {
+  return label.toLowerCase();
+}
