@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterExport } from '../mcs/types.js';
+import { decodeCommand, encodeCommand, type SegmentCommand } from './commands.js';
+import { SegmentState, serviceKey } from './state.js';
+
+function exportOf(cluster: string, ips = ['10.96.0.10']): ClusterExport {
+  return { cluster, type: 'ClusterSetIP', ips, ports: [{ name: 'http', protocol: 'TCP', port: 80 }] };
+}
+
+const upsert = (cluster: string, leaseSeconds?: number): SegmentCommand => ({
+  op: 'upsertExport', namespace: 'demo', service: 'web', export: exportOf(cluster), leaseSeconds,
+});
+
+function applyAll(state: SegmentState, commands: SegmentCommand[], from = 1): void {
+  commands.forEach((c, i) => state.apply(from + i, decodeCommand(encodeCommand(c))));
+}
+
+describe('SegmentState', () => {
+  it('aggregates exports by service in cluster order and bumps the serial per change', () => {
+    const state = new SegmentState(100);
+    applyAll(state, [upsert('west'), upsert('east')]);
+    expect(state.service(serviceKey('demo', 'web'))!.exports.map((e) => e.cluster)).toEqual(['east', 'west']);
+    expect(state.serial).toBe(102);
+    expect(state.appliedIndex).toBe(2);
+  });
+
+  it('deletes an export, and a delete of nothing changes nothing (serial kept)', () => {
+    const state = new SegmentState();
+    applyAll(state, [upsert('east')]);
+    const gone = state.apply(2, { op: 'deleteExport', namespace: 'demo', service: 'web', cluster: 'east' });
+    expect(gone).toEqual({ changed: true, services: ['demo/web'], rrsetsChanged: false });
+    expect(state.service('demo/web')).toBeUndefined();
+    const serial = state.serial;
+    expect(state.apply(3, { op: 'deleteExport', namespace: 'demo', service: 'web', cluster: 'east' }).changed).toBe(false);
+    expect(state.serial).toBe(serial);
+  });
+
+  it('expires a lease only at the generation the leader saw, so a renewal wins a race', () => {
+    const state = new SegmentState();
+    applyAll(state, [upsert('east', 30), upsert('west', 30)]);
+    state.apply(3, { op: 'renewLeases', cluster: 'east' });
+    const leases = [...state.leases()].map((l) => [l.cluster, l.generation]);
+    expect(leases).toEqual([['east', 3], ['west', 2]]);
+    const stale = state.apply(4, { op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 1 }] });
+    expect(stale.changed).toBe(false);
+    const expired = state.apply(5, { op: 'expireLeases', cluster: 'west', exports: [{ namespace: 'demo', service: 'web', generation: 2 }] });
+    expect(expired.services).toEqual(['demo/web']);
+    expect(state.service('demo/web')!.exports.map((e) => e.cluster)).toEqual(['east']);
+  });
+
+  it('never applies an index twice or backwards', () => {
+    const state = new SegmentState();
+    applyAll(state, [upsert('east')]);
+    expect(() => state.apply(1, upsert('west'))).toThrow(RangeError);
+  });
+
+  it('restores from a snapshot to the same state, byte for byte', () => {
+    const state = new SegmentState(7);
+    applyAll(state, [
+      upsert('east', 30),
+      { op: 'upsertRRset', name: 'www', type: 'A', ttl: 60, rdata: ['192.0.2.1'] },
+      { op: 'setPolicy', policy: { serviceTtl: 10, maxLeaseSeconds: 300, clusters: ['east'] } },
+    ]);
+    const restored = SegmentState.restore(state.snapshot());
+    expect(Buffer.from(restored.snapshot()).equals(Buffer.from(state.snapshot()))).toBe(true);
+    expect(restored.policy.serviceTtl).toBe(10);
+    expect([...restored.rrsets()].map((r) => r.name)).toEqual(['www']);
+    expect(restored.serial).toBe(state.serial);
+  });
+
+  it('is deterministic: two replicas applying one log hold identical snapshots', () => {
+    const log: SegmentCommand[] = [upsert('b', 10), upsert('a'), { op: 'renewLeases', cluster: 'b' }, { op: 'deleteExport', namespace: 'demo', service: 'web', cluster: 'a' }];
+    const one = new SegmentState();
+    const two = new SegmentState();
+    applyAll(one, log);
+    applyAll(two, log);
+    expect(Buffer.from(one.snapshot()).toString()).toBe(Buffer.from(two.snapshot()).toString());
+  });
+
+  it('rejects entry data that is not a command', () => {
+    expect(() => decodeCommand(Buffer.from('{"op":"dropTables"}'))).toThrow('not a segment command');
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * A segment's replicated state: every cluster's service exports, raw RRsets and the
+ * segment's policy. `apply` is deterministic (no clocks, no randomness): the same log
+ * gives the same state on every anchor. Lease times live only on the leader (see
+ * lease-tracker.ts); the state keeps each export's lease length and generation.
+ */
+import type { ClusterExport, ServiceExports } from '../mcs/types.js';
+import { DEFAULT_POLICY, type SegmentCommand, type SegmentPolicy, type UpsertRRset } from './commands.js';
+
+export interface ExportEntry {
+  readonly export: ClusterExport;
+  readonly leaseSeconds: number | undefined;
+  /** Log index of the upsert or renewal that last set this export's lease. */
+  readonly generation: number;
+}
+
+/** What applying one command did, for the API's reply and the view builder. */
+export interface ApplyOutcome {
+  /** False when the command found nothing to change (e.g. delete of a missing export). */
+  readonly changed: boolean;
+  /** Service keys (`namespace/service`) whose records must be rebuilt. */
+  readonly services: readonly string[];
+  readonly rrsetsChanged: boolean;
+}
+
+interface SnapshotForm {
+  readonly version: 1;
+  readonly appliedIndex: number;
+  readonly serial: number;
+  readonly policy: SegmentPolicy;
+  readonly services: Array<[string, Array<[string, ExportEntry]>]>;
+  readonly rrsets: UpsertRRset[];
+}
+
+export class SegmentState {
+  #services = new Map<string, Map<string, ExportEntry>>();
+  #rrsets = new Map<string, UpsertRRset>();
+  #policy: SegmentPolicy = DEFAULT_POLICY;
+  #serial: number;
+  #appliedIndex = 0;
+
+  /** `baseSerial` is the SOA serial of the segment's initial zone file, if any. */
+  constructor(baseSerial = 1) {
+    this.#serial = baseSerial;
+  }
+
+  get serial(): number {
+    return this.#serial;
+  }
+  get appliedIndex(): number {
+    return this.#appliedIndex;
+  }
+  get policy(): SegmentPolicy {
+    return this.#policy;
+  }
+
+  /** Applies the command at log `index`; the SOA serial grows with every change. */
+  apply(index: number, command: SegmentCommand): ApplyOutcome {
+    if (index <= this.#appliedIndex) throw new RangeError(`apply of index ${index} after ${this.#appliedIndex}`);
+    this.#appliedIndex = index;
+    const outcome = this.#dispatch(index, command);
+    if (outcome.changed) this.#serial = (this.#serial + 1) >>> 0 || 1;
+    return outcome;
+  }
+
+  /** Marks an index applied that carried no command (a leader's no-op, a conf change). */
+  skip(index: number): void {
+    if (index > this.#appliedIndex) this.#appliedIndex = index;
+  }
+
+  #dispatch(index: number, c: SegmentCommand): ApplyOutcome {
+    switch (c.op) {
+      case 'upsertExport': {
+        const key = serviceKey(c.namespace, c.service);
+        const clusters = this.#services.get(key) ?? new Map<string, ExportEntry>();
+        clusters.set(c.export.cluster, { export: c.export, leaseSeconds: c.leaseSeconds, generation: index });
+        this.#services.set(key, new Map([...clusters].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+        return serviceChange(key);
+      }
+      case 'deleteExport':
+        return this.#removeExport(serviceKey(c.namespace, c.service), c.cluster, () => true);
+      case 'renewLeases':
+        return this.#renew(index, c.cluster);
+      case 'expireLeases': {
+        const changed = c.exports.flatMap((e) =>
+          this.#removeExport(serviceKey(e.namespace, e.service), c.cluster, (entry) => entry.generation === e.generation).services,
+        );
+        return { changed: changed.length > 0, services: changed, rrsetsChanged: false };
+      }
+      case 'upsertRRset':
+        this.#rrsets.set(rrsetKey(c.name, c.type), c);
+        return { changed: true, services: [], rrsetsChanged: true };
+      case 'deleteRRset': {
+        const changed = this.#rrsets.delete(rrsetKey(c.name, c.type));
+        return { changed, services: [], rrsetsChanged: changed };
+      }
+      case 'setPolicy':
+        this.#policy = c.policy;
+        return { changed: true, services: [], rrsetsChanged: false };
+    }
+  }
+
+  #removeExport(key: string, cluster: string, when: (entry: ExportEntry) => boolean): ApplyOutcome {
+    const clusters = this.#services.get(key);
+    const entry = clusters?.get(cluster);
+    if (!clusters || !entry || !when(entry)) return NO_CHANGE;
+    clusters.delete(cluster);
+    if (clusters.size === 0) this.#services.delete(key);
+    return serviceChange(key);
+  }
+
+  /** A heartbeat moves every leased export of the cluster to this generation. */
+  #renew(index: number, cluster: string): ApplyOutcome {
+    for (const clusters of this.#services.values()) {
+      const entry = clusters.get(cluster);
+      if (entry?.leaseSeconds !== undefined) clusters.set(cluster, { ...entry, generation: index });
+    }
+    return NO_CHANGE;
+  }
+
+  hasExport(namespace: string, service: string, cluster: string): boolean {
+    return this.#services.get(serviceKey(namespace, service))?.has(cluster) ?? false;
+  }
+
+  /** The aggregated view of one service, or undefined when no cluster exports it. */
+  service(key: string): ServiceExports | undefined {
+    const clusters = this.#services.get(key);
+    if (!clusters) return undefined;
+    const [namespace, name] = key.split('/') as [string, string];
+    return { namespace, name, exports: [...clusters.values()].map((e) => e.export) };
+  }
+
+  serviceKeys(): IterableIterator<string> {
+    return this.#services.keys();
+  }
+
+  /** Every leased export, for the leader's lease tracker. */
+  *leases(): IterableIterator<{ namespace: string; service: string; cluster: string; leaseSeconds: number; generation: number }> {
+    for (const [key, clusters] of this.#services) {
+      const [namespace, service] = key.split('/') as [string, string];
+      for (const [cluster, entry] of clusters) {
+        if (entry.leaseSeconds !== undefined) yield { namespace, service, cluster, leaseSeconds: entry.leaseSeconds, generation: entry.generation };
+      }
+    }
+  }
+
+  rrsets(): IterableIterator<UpsertRRset> {
+    return this.#rrsets.values();
+  }
+
+  snapshot(): Uint8Array {
+    const form: SnapshotForm = {
+      version: 1,
+      appliedIndex: this.#appliedIndex,
+      serial: this.#serial,
+      policy: this.#policy,
+      services: [...this.#services].map(([k, v]) => [k, [...v]]),
+      rrsets: [...this.#rrsets.values()],
+    };
+    return Buffer.from(JSON.stringify(form), 'utf8');
+  }
+
+  static restore(data: Uint8Array): SegmentState {
+    const form = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as SnapshotForm;
+    if (form.version !== 1) throw new TypeError(`segment snapshot version ${String(form.version)} is not supported`);
+    const state = new SegmentState(form.serial);
+    state.#appliedIndex = form.appliedIndex;
+    state.#policy = form.policy;
+    state.#services = new Map(form.services.map(([k, v]) => [k, new Map(v)]));
+    state.#rrsets = new Map(form.rrsets.map((r) => [rrsetKey(r.name, r.type), r]));
+    return state;
+  }
+}
+
+const NO_CHANGE: ApplyOutcome = Object.freeze({ changed: false, services: [], rrsetsChanged: false });
+
+function serviceChange(key: string): ApplyOutcome {
+  return { changed: true, services: [key], rrsetsChanged: false };
+}
+
+export function serviceKey(namespace: string, service: string): string {
+  return `${namespace.toLowerCase()}/${service.toLowerCase()}`;
+}
+
+function rrsetKey(name: string, type: string): string {
+  return `${name.toLowerCase()} ${type.toUpperCase()}`;
+}
