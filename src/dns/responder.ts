@@ -1,0 +1,187 @@
+/**
+ * The query → response path, independent of sockets: scan the query, answer from the
+ * response cache or from a lookup in the current zone view, encode, and hand back the
+ * bytes to send (prefixed with the RFC 1035 §4.2.2 length for TCP).
+ *
+ * One Responder serves every socket of a server: JavaScript runs one message at a time,
+ * so the scanned query and the writer's buffer are reused without locking.
+ */
+import {
+  CLASSIC_UDP_SIZE, CLASS_IN, Flag, HEADER_SIZE, OPT_RR_SIZE, Rcode, SERVER_UDP_SIZE,
+  TCP_MAX_MESSAGE, TYPE_AXFR, TYPE_IXFR, TYPE_OPT,
+} from './constants.js';
+import type { Transport } from './constants.js';
+import { ResponseCache, patchInto } from './cache.js';
+import { ScannedQuery, ScanStatus, scanQuery } from './scanner.js';
+import { MessageWriter } from './writer.js';
+import type { DnsMetrics } from './metrics.js';
+import type { ViewSource } from './view-source.js';
+import type { Labels, LookupResult } from '../zone/types.js';
+
+const NO_LABELS: Labels = [];
+
+export interface ResponderOptions {
+  source: ViewSource;
+  /** Most responses kept in the cache; 0 disables it. Default 10000. */
+  cacheSize?: number;
+  metrics?: DnsMetrics;
+}
+
+/** The largest response for `q` over `transport` (RFC 6891 §6.2.5, RFC 1035 §4.2.1). */
+export function responseLimit(q: ScannedQuery, transport: Transport): number {
+  if (transport === 'tcp') return TCP_MAX_MESSAGE;
+  if (!q.hasEdns) return CLASSIC_UDP_SIZE;
+  return Math.min(Math.max(q.udpSize, CLASSIC_UDP_SIZE), SERVER_UDP_SIZE);
+}
+
+export class Responder {
+  readonly query = new ScannedQuery();
+  readonly #writer = new MessageWriter();
+  readonly #cache: ResponseCache | null;
+  readonly #source: ViewSource;
+  readonly #metrics: DnsMetrics | undefined;
+  /** The RCODE of the last response (extended RCODEs included), for metrics and logs. */
+  lastRcode = 0;
+
+  constructor(options: ResponderOptions) {
+    const size = options.cacheSize ?? 10_000;
+    this.#cache = size > 0 ? new ResponseCache(size) : null;
+    this.#source = options.source;
+    this.#metrics = options.metrics;
+    const cache = this.#cache;
+    if (cache !== null) this.#source.onSwap(() => cache.clear());
+  }
+
+  /**
+   * The response to `msg` with `prefix` free bytes in front (2 for TCP: filled with the
+   * length), or null when the message gets no reply. Never throws: an exception while
+   * answering becomes SERVFAIL.
+   */
+  respond(msg: Buffer, transport: Transport, family: 4 | 6): Buffer | null {
+    const q = this.query;
+    if (scanQuery(msg, q) === ScanStatus.Drop) return null;
+    this.#metrics?.request(transport, family, q.qtype);
+    const prefix = transport === 'tcp' ? 2 : 0;
+    if (q.status !== ScanStatus.Ok || q.ednsVersion !== 0 || this.#cache === null) return this.#build(msg, q, transport, prefix, null);
+    const limit = responseLimit(q, transport);
+    const key = ResponseCache.key(q, limit);
+    const cached = this.#cache.get(key);
+    if (cached === undefined) {
+      this.#metrics?.cacheMiss();
+      return this.#build(msg, q, transport, prefix, key);
+    }
+    this.#metrics?.cacheHit();
+    const out = Buffer.allocUnsafe(prefix + cached.length);
+    if (prefix !== 0) out.writeUInt16BE(cached.length, 0);
+    patchInto(cached, msg, q, out, prefix);
+    this.lastRcode = cached[3] & 0xf;
+    return out;
+  }
+
+  /** Builds into the writer, copies out, and stores cacheable responses under `key`. */
+  #build(msg: Buffer, q: ScannedQuery, transport: Transport, prefix: number, key: string | null): Buffer {
+    let cacheable: boolean;
+    try {
+      cacheable = this.#encode(msg, q, transport);
+    } catch {
+      this.#encodeSimple(msg, q, Rcode.SERVFAIL, q.flags & (Flag.RD | Flag.CD));
+      cacheable = false;
+    }
+    const w = this.#writer;
+    const out = Buffer.allocUnsafe(prefix + w.length);
+    if (prefix !== 0) out.writeUInt16BE(w.length, 0);
+    w.buf.copy(out, prefix, 0, w.length);
+    if (cacheable && key !== null) this.#cache?.set(key, out.subarray(prefix));
+    return out;
+  }
+
+  /**
+   * The policy dispatcher: encodes the response to `q` and says whether it may be cached.
+   * Cases in the order the checks apply (dns-checklist §1.9, §1.10).
+   */
+  #encode(msg: Buffer, q: ScannedQuery, transport: Transport): boolean {
+    const opcodeBits = q.flags & 0x7800;
+    switch (q.status) {
+      case ScanStatus.NotImp:
+        // RFC 8906 §3.1.4: NOTIMP, opcode echoed, question kept, every other flag cleared.
+        this.#encodeSimple(msg, q, Rcode.NOTIMP, opcodeBits);
+        return false;
+      case ScanStatus.FormErr:
+        // RFC 1035 §4.1.1 / RFC 9619 §4: FORMERR with RD kept; the question only if it parsed.
+        this.#encodeSimple(msg, q, Rcode.FORMERR, opcodeBits | (q.flags & Flag.RD));
+        return false;
+    }
+    const copied = q.flags & (Flag.RD | Flag.CD);
+    if (q.hasEdns && q.ednsVersion > 0) {
+      // RFC 6891 §6.1.3: BADVERS (16) in the extended RCODE, OPT version 0, no answer data.
+      this.#encodeSimple(msg, q, Rcode.BADVERS, copied);
+      return false;
+    }
+    if (q.qtype === TYPE_OPT) {
+      // RFC 6895 §3.1: OPT is a meta-type that is never queried for.
+      this.#encodeSimple(msg, q, Rcode.FORMERR, copied);
+      return false;
+    }
+    if (q.qclass !== CLASS_IN) return this.#encodeSimple(msg, q, Rcode.REFUSED, copied);
+    if (q.qtype === TYPE_AXFR || q.qtype === TYPE_IXFR) {
+      // Zone transfer is not offered: REFUSED over TCP (RFC 5936 §5); over UDP it is
+      // undefined (RFC 5936 §4.2), answered NOTIMP as Knot and NSD do.
+      return this.#encodeSimple(msg, q, transport === 'tcp' ? Rcode.REFUSED : Rcode.NOTIMP, copied);
+    }
+    return this.#encodeLookup(msg, q, transport, copied);
+  }
+
+  /** Looks the question up and encodes the result, truncating if it does not fit. */
+  #encodeLookup(msg: Buffer, q: ScannedQuery, transport: Transport, copied: number): boolean {
+    const labels = q.labels();
+    const zone = this.#source.current().findZone(labels);
+    // dns-checklist §1.3 step 1: no zone encloses the name (the `. NS` health check too).
+    if (zone === undefined) return this.#encodeSimple(msg, q, Rcode.REFUSED, copied);
+    const result = zone.lookup(labels, q.qtype);
+    const { rcode, aa } = rcodeOf(result);
+    const w = this.#writer;
+    w.start(msg, q, copied | (aa ? Flag.AA : 0), rcode, labels);
+    const limit = responseLimit(q, transport) - (q.hasEdns ? OPT_RR_SIZE : 0);
+    if (!w.writeResult(result, limit)) w.setFlags(Flag.TC); // RFC 1035 §4.2.1, RFC 2181 §9
+    w.finish(q.hasEdns, q.ednsDo, rcode);
+    this.lastRcode = rcode;
+    return rcode !== Rcode.SERVFAIL;
+  }
+
+  /** A response with no records: header, the question when it parsed, OPT when the query had one. */
+  #encodeSimple(msg: Buffer, q: ScannedQuery, rcode: number, flags: number): true {
+    const w = this.#writer;
+    w.start(msg, q, flags, rcode, q.questionEnd > HEADER_SIZE ? NO_LABELS : null);
+    w.finish(q.hasEdns && q.status === ScanStatus.Ok, q.ednsDo, rcode);
+    this.lastRcode = rcode;
+    return true;
+  }
+}
+
+/**
+ * The one switch from lookup result to RCODE and AA (RFC 1034 §4.3.2, RFC 2308): a
+ * referral is not authoritative (step 3b), nor is a server failure.
+ */
+export function rcodeOf(result: LookupResult): RcodeAndAA {
+  switch (result.kind) {
+    case 'Success':
+    case 'NoData':
+      return AUTHORITATIVE;
+    case 'NameError':
+      return NAME_ERROR;
+    case 'Delegation':
+      return REFERRAL;
+    case 'ServerFailure':
+      return SERVER_FAILURE;
+  }
+}
+
+export interface RcodeAndAA {
+  readonly rcode: number;
+  readonly aa: boolean;
+}
+// Shared results so the hot path allocates nothing here.
+const AUTHORITATIVE: RcodeAndAA = Object.freeze({ rcode: Rcode.NOERROR, aa: true });
+const NAME_ERROR: RcodeAndAA = Object.freeze({ rcode: Rcode.NXDOMAIN, aa: true });
+const REFERRAL: RcodeAndAA = Object.freeze({ rcode: Rcode.NOERROR, aa: false });
+const SERVER_FAILURE: RcodeAndAA = Object.freeze({ rcode: Rcode.SERVFAIL, aa: false });

@@ -1,0 +1,57 @@
+/**
+ * The UDP listener: one dgram socket per address. A datagram is answered synchronously
+ * from the socket's message handler and the reply goes out through the same socket, so
+ * it comes from the address the query was sent to (CoreDNS forward uses connected UDP
+ * sockets, mcs-dns §3.2). dgram keeps the buffer until the send completes, so each reply
+ * is its own buffer (the responder's copy) and nothing is reused under it.
+ */
+import dgram from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
+import type { QueryHandler } from './handler.js';
+
+export class UdpListener {
+  readonly #socket: dgram.Socket;
+  readonly #handler: QueryHandler;
+  readonly #family: 4 | 6;
+
+  constructor(host: string, handler: QueryHandler, onError: (err: Error) => void) {
+    this.#family = host.includes(':') ? 6 : 4;
+    this.#socket = dgram.createSocket({
+      type: this.#family === 6 ? 'udp6' : 'udp4',
+      ipv6Only: this.#family === 6,
+      // Replies are small and bursts are short; a larger kernel buffer absorbs bursts.
+      recvBufferSize: 4 * 1024 * 1024,
+    });
+    this.#handler = handler;
+    this.#socket.on('message', this.#onMessage);
+    this.#socket.on('error', onError);
+  }
+
+  /** Binds to `port` (0 picks one) and resolves with the bound port. */
+  bind(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error): void => reject(err);
+      this.#socket.once('error', fail);
+      this.#socket.bind({ address: host, port, exclusive: true }, () => {
+        this.#socket.off('error', fail);
+        resolve(this.#socket.address().port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        this.#socket.close(() => resolve());
+      } catch {
+        resolve(); // never bound or already closed
+      }
+    });
+  }
+
+  // An arrow property: bound once per socket, not a closure per datagram.
+  readonly #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    const reply = this.#handler(msg, 'udp', this.#family, rinfo.address);
+    if (reply !== null) this.#socket.send(reply, rinfo.port, rinfo.address);
+  };
+}
