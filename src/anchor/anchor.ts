@@ -32,10 +32,10 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
     port: config.dns.port,
     source: views,
     logger,
-    registry,
+    metrics: registry,
     queryLog: config.queryLog,
   });
-  const { port: dnsPort } = await dns.listen();
+  const { udpPort: dnsPort } = await dns.listen();
 
   const http = buildHttpServer({ logger, registry, readiness: () => ({ ready: true, reasons: [] }) });
   await http.listen({ host: config.http.host, port: config.http.port });
