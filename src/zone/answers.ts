@@ -1,0 +1,102 @@
+/**
+ * The results a lookup hands out again and again, each computed once per zone on first
+ * use and then frozen: the positive answer at a node (with its additional A/AAAA), the
+ * referral at a zone cut (with its glue), and the additional RRsets of an answer RRset.
+ * A zone never changes after it is built, so these memos can never go stale.
+ */
+import type { Labels, LookupResult, RRset } from './types.js';
+import type { Zone } from './zone.js';
+import { RRType } from './types.js';
+import { isSubdomain, lowerName } from './name.js';
+import { rdataTarget } from './rdata-build.js';
+import { DELEGATION_KEY, EMPTY_RRSETS, findNode } from './tree.js';
+import type { ZoneNode } from './tree.js';
+
+/** The Success result for `rrset` at `node`, exact match (owner as in the zone). */
+export function successFor(zone: Zone, node: ZoneNode, rrset: RRset): LookupResult {
+  let memo = node.memo;
+  const hit = memo?.get(rrset.type);
+  if (hit !== undefined) return hit;
+  const result = freezeResult('Success', [rrset], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
+  if (memo === undefined) node.memo = memo = new Map();
+  memo.set(rrset.type, result);
+  return result;
+}
+
+/**
+ * The referral at cut `node`: its NS RRset in authority, then the A/AAAA of NS targets at
+ * or below the cut (in-domain glue, which must fit: RFC 9471), then those of other in-zone
+ * targets (optional, RFC 2181 §9). `additionalRequired` counts the in-domain ones.
+ */
+export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
+  let memo = node.memo;
+  const hit = memo?.get(DELEGATION_KEY);
+  if (hit !== undefined) return hit;
+  const ns = node.get(RRType.NS) as RRset;
+  const cut = lowerName(ns.owner);
+  const required: RRset[] = [];
+  const optional: RRset[] = [];
+  for (const target of targetsOf(ns)) {
+    const into = isSubdomain(target, cut) ? required : optional;
+    addAddresses(zone, target, true, into, required, optional);
+  }
+  const result = freezeResult('Delegation', EMPTY_RRSETS, [ns], required.concat(optional), required.length);
+  if (memo === undefined) node.memo = memo = new Map();
+  memo.set(DELEGATION_KEY, result);
+  return result;
+}
+
+/**
+ * RFC 1034 §4.3.2 step 6: A and AAAA RRsets of the in-zone names an NS, MX or SRV RRset
+ * points at. Names are matched exactly: no CNAME is followed and no wildcard synthesized
+ * for additional data. Occluded names (below a cut) count only for NS, where they are glue.
+ */
+export function additionalFor(zone: Zone, rrset: RRset): readonly RRset[] {
+  const type = rrset.type;
+  if (type !== RRType.NS && type !== RRType.MX && type !== RRType.SRV) return EMPTY_RRSETS;
+  const hit = zone.additionalMemo.get(rrset);
+  if (hit !== undefined) return hit;
+  const found: RRset[] = [];
+  for (const target of targetsOf(rrset)) addAddresses(zone, target, type === RRType.NS, found, found, found);
+  const result = found.length === 0 ? EMPTY_RRSETS : Object.freeze(found);
+  zone.additionalMemo.set(rrset, result);
+  return result;
+}
+
+function targetsOf(rrset: RRset): Labels[] {
+  const targets: Labels[] = [];
+  for (const rdata of rrset.rdata) {
+    try {
+      const target = rdataTarget(rrset.type, rdata);
+      if (target !== undefined) targets.push(lowerName(target));
+    } catch {
+      // Malformed opaque RDATA names nothing; the answer itself is still served.
+    }
+  }
+  return targets;
+}
+
+// Appends the A then AAAA RRset of `target` to `into`, unless already in `seenA`/`seenB`.
+function addAddresses(zone: Zone, target: Labels, allowBelowCut: boolean, into: RRset[], seenA: RRset[], seenB: RRset[]): void {
+  if (!isSubdomain(target, zone.origin)) return;
+  const node = findNode(zone.root, target, zone.origin.length);
+  if (node === undefined || (!allowBelowCut && (node.cut || node.isBelowCut()))) return;
+  for (const type of ADDRESS_TYPES) {
+    const rrset = node.get(type);
+    if (rrset !== undefined && !seenA.includes(rrset) && !seenB.includes(rrset)) into.push(rrset);
+  }
+}
+
+const ADDRESS_TYPES = [RRType.A, RRType.AAAA] as const;
+
+/** Builds a frozen LookupResult. */
+export function freezeResult(
+  kind: LookupResult['kind'],
+  answer: readonly RRset[],
+  authority: readonly RRset[],
+  additional: readonly RRset[],
+  additionalRequired: number,
+): LookupResult {
+  const freeze = (s: readonly RRset[]): readonly RRset[] => (s.length === 0 ? EMPTY_RRSETS : Object.freeze(s));
+  return Object.freeze({ kind, answer: freeze(answer), authority: freeze(authority), additional: freeze(additional), additionalRequired });
+}

@@ -1,0 +1,105 @@
+/**
+ * Builders and readers for the RDATA that code (not zone files) makes and inspects: the
+ * MCS record builder creates A/AAAA/SRV/TXT/SOA records from registrations, and the lookup
+ * reads the target names of NS/CNAME/MX/SRV. All produce uncompressed wire RDATA.
+ */
+import type { Labels } from './types.js';
+import { RRType } from './types.js';
+import { ZoneSyntaxError } from './errors.js';
+import { nameFromWire, nameToWire, nameWireLength } from './name.js';
+import { parseIPv4, parseIPv6 } from './address.js';
+
+/** A RDATA from dotted-quad text. */
+export function aRdata(ip: string): Uint8Array {
+  return parseIPv4(ip);
+}
+
+/** AAAA RDATA from IPv6 text. */
+export function aaaaRdata(ip: string): Uint8Array {
+  return parseIPv6(ip);
+}
+
+/** NS, CNAME, PTR or DNAME RDATA: just the target name. */
+export function nameRdata(target: Labels): Uint8Array {
+  const out = new Uint8Array(nameWireLength(target));
+  nameToWire(target, out, 0);
+  return out;
+}
+
+/** MX RDATA (RFC 1035 §3.3.9). */
+export function mxRdata(preference: number, exchange: Labels): Uint8Array {
+  const out = new Uint8Array(2 + nameWireLength(exchange));
+  new DataView(out.buffer).setUint16(0, preference);
+  nameToWire(exchange, out, 2);
+  return out;
+}
+
+/** SRV RDATA (RFC 2782). */
+export function srvRdata(priority: number, weight: number, port: number, target: Labels): Uint8Array {
+  const out = new Uint8Array(6 + nameWireLength(target));
+  const view = new DataView(out.buffer);
+  view.setUint16(0, priority);
+  view.setUint16(2, weight);
+  view.setUint16(4, port);
+  nameToWire(target, out, 6);
+  return out;
+}
+
+/** TXT RDATA from strings of octets (latin1 chars), each ≤ 255 octets (RFC 1035 §3.3.14). */
+export function txtRdata(strings: readonly string[]): Uint8Array {
+  const bytes: number[] = [];
+  for (const s of strings) {
+    if (s.length > 255) throw new ZoneSyntaxError('TXT string longer than 255 octets');
+    bytes.push(s.length);
+    for (let i = 0; i < s.length; i++) bytes.push(s.charCodeAt(i) & 0xff);
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** The fields of an SOA record (RFC 1035 §3.3.13). */
+export interface SoaFields {
+  readonly mname: Labels;
+  readonly rname: Labels;
+  readonly serial: number;
+  readonly refresh: number;
+  readonly retry: number;
+  readonly expire: number;
+  readonly minimum: number;
+}
+
+/** SOA RDATA from its fields. */
+export function soaRdata(soa: SoaFields): Uint8Array {
+  const at = nameWireLength(soa.mname) + nameWireLength(soa.rname);
+  const out = new Uint8Array(at + 20);
+  nameToWire(soa.rname, out, nameToWire(soa.mname, out, 0));
+  const view = new DataView(out.buffer);
+  [soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum].forEach((v, i) => view.setUint32(at + 4 * i, v >>> 0));
+  return out;
+}
+
+/** Reads SOA RDATA back into its fields. */
+export function soaFields(rdata: Uint8Array): SoaFields {
+  const [mname, afterM] = nameFromWire(rdata, 0);
+  const [rname, at] = nameFromWire(rdata, afterM);
+  if (rdata.length !== at + 20) throw new ZoneSyntaxError('bad SOA RDATA length');
+  const view = new DataView(rdata.buffer, rdata.byteOffset, rdata.byteLength);
+  const u32 = (i: number): number => view.getUint32(at + 4 * i);
+  return { mname, rname, serial: u32(0), refresh: u32(1), retry: u32(2), expire: u32(3), minimum: u32(4) };
+}
+
+// Where the target name starts in the RDATA of types that point at another name.
+const TARGET_OFFSET: ReadonlyMap<number, number> = new Map([
+  [RRType.NS, 0],
+  [RRType.CNAME, 0],
+  [RRType.PTR, 0],
+  [RRType.DNAME, 0],
+  [RRType.MX, 2],
+  [RRType.SRV, 6],
+]);
+
+/** The name an NS/CNAME/PTR/DNAME/MX/SRV record points at, or undefined for other types. */
+export function rdataTarget(type: number, rdata: Uint8Array): Labels | undefined {
+  const offset = TARGET_OFFSET.get(type);
+  if (offset === undefined || rdata.length <= offset) return undefined;
+  return nameFromWire(rdata, offset)[0];
+}
