@@ -34,7 +34,9 @@ describe('LeaseTracker', () => {
     tracker.reset();
     now = 31_000;
     expect(tracker.due([lease('east', 5)])).toEqual([]);
-    now = 60_000;
+    now = 60_999;
+    expect(tracker.due([lease('east', 5)])).toEqual([]);
+    now = 61_000;
     expect(tracker.due([lease('east', 5)])).toHaveLength(1);
   });
 
