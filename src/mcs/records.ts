@@ -14,7 +14,7 @@
  */
 import { isIP } from 'node:net';
 import { RRType, type Labels, type RRset } from '../zone/types.js';
-import { addressRdata, srvRdata } from './rdata.js';
+import { aaaaRdata, aRdata, srvRdata } from '../zone/rdata-build.js';
 import type { ClusterExport, Endpoint, ServiceExports } from './types.js';
 
 /** Service records TTL (DESIGN.md "DNS answers"; CoreDNS's default). */
@@ -168,6 +168,10 @@ function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels
     const weight = Math.floor(100 / records.size);
     return { owner, type: RRType.SRV, ttl, rdata: [...records.values()].map(([port, target]) => srvRdata(0, weight, port, target)) };
   });
+}
+
+function addressRdata(address: string): Uint8Array {
+  return isIP(address) === 4 ? aRdata(address) : aaaaRdata(address);
 }
 
 function lower(label: string): string {
