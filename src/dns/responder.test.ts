@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import dnsPacket from 'dns-packet';
+import { Responder } from './responder.js';
+import { SwappableViewSource } from './view-source.js';
+import { Flag, Rcode } from './constants.js';
+import { a, buildQuery, nameWire, result, rrset, tableZone, zoneSet } from './testing/wire.js';
+import type { QuerySpec } from './testing/wire.js';
+
+const soa = rrset('example.', 6, 5, new Uint8Array(22));
+const host = rrset('host.example.', 1, 300, a('192.0.2.1'));
+const big = rrset('big.example.', 16, 300, ...Array.from({ length: 40 }, (_, i) => Uint8Array.of(29, ...Buffer.alloc(29, 97 + (i % 26)))));
+const zone = tableZone(
+  'example',
+  {
+    'host.example/1': result('Success', { answer: [host] }),
+    'big.example/16': result('Success', { answer: [big] }),
+    'sub.example/1': result('Delegation', { authority: [rrset('sub.example.', 2, 60, nameWire('ns.sub.example.'))], additional: [rrset('ns.sub.example.', 1, 60, a('192.0.2.9'))], additionalRequired: 1 }),
+    'fail.example/1': result('ServerFailure'),
+    'host.example/28': result('NoData', { authority: [soa] }),
+  },
+  result('NameError', { authority: [soa] }),
+);
+
+function responder(cacheSize = 100) {
+  const source = new SwappableViewSource(zoneSet(zone));
+  return { source, r: new Responder({ source, cacheSize }) };
+}
+
+function ask(r: Responder, spec: QuerySpec, transport: 'udp' | 'tcp' = 'udp') {
+  const reply = r.respond(buildQuery(spec), transport, 4);
+  if (reply === null) return null;
+  const bytes = transport === 'tcp' ? reply.subarray(2) : reply;
+  return { bytes, packet: dnsPacket.decode(bytes), flags: bytes.readUInt16BE(2) };
+}
+
+describe('Responder: result kinds', () => {
+  const { r } = responder(0);
+  it('Success → NOERROR AA, RD copied, RA 0', () => {
+    const res = ask(r, { name: 'host.example.' })!;
+    expect(res.flags & 0xf).toBe(Rcode.NOERROR);
+    expect(res.flags & (Flag.QR | Flag.AA | Flag.RD | Flag.RA)).toBe(Flag.QR | Flag.AA | Flag.RD);
+    expect(res.packet.answers).toHaveLength(1);
+  });
+  it('NameError → NXDOMAIN AA with SOA', () => {
+    const res = ask(r, { name: 'nope.example.', flags: 0 })!;
+    expect(res.flags).toBe(Flag.QR | Flag.AA | Rcode.NXDOMAIN);
+    expect(res.packet.authorities?.[0].type).toBe('SOA');
+  });
+  it('NoData → NOERROR AA, no answer', () => {
+    const res = ask(r, { name: 'host.example.', qtype: 28 })!;
+    expect(res.flags & (0xf | Flag.AA)).toBe(Flag.AA);
+    expect(res.packet.answers).toHaveLength(0);
+  });
+  it('Delegation → AA=0 with glue', () => {
+    const res = ask(r, { name: 'sub.example.' })!;
+    expect(res.flags & Flag.AA).toBe(0);
+    expect(res.packet.additionals).toHaveLength(1);
+  });
+  it('ServerFailure → SERVFAIL', () => {
+    expect(ask(r, { name: 'fail.example.' })!.flags & 0xf).toBe(Rcode.SERVFAIL);
+  });
+  it('no zone → REFUSED AA=0, also for . NS', () => {
+    for (const name of ['other.test.', '.']) {
+      const res = ask(r, { name, qtype: 2 })!;
+      expect(res.flags).toBe(Flag.QR | Flag.RD | Rcode.REFUSED);
+      expect(res.packet.questions?.[0].name).toBe(name === '.' ? '.' : 'other.test');
+    }
+  });
+  it('an exception in lookup → SERVFAIL', () => {
+    const thrower = new Responder({ source: new SwappableViewSource({ findZone: () => { throw new Error('boom'); } }), cacheSize: 0 });
+    expect(ask(thrower, { name: 'x.' })!.flags & 0xf).toBe(Rcode.SERVFAIL);
+  });
+});
+
+describe('Responder: policy', () => {
+  const { r } = responder(0);
+  it('drops QR=1 and short packets', () => {
+    expect(ask(r, { flags: Flag.QR })).toBeNull();
+    expect(r.respond(Buffer.alloc(5), 'udp', 4)).toBeNull();
+  });
+  it('FORMERR keeps RD only; QDCOUNT 2 has no question', () => {
+    const res = ask(r, { qdcount: 2, flags: Flag.RD | Flag.CD | Flag.AD })!;
+    expect(res.flags).toBe(Flag.QR | Flag.RD | Rcode.FORMERR);
+    expect(res.bytes.length).toBe(12);
+  });
+  it('NOTIMP for opcode STATUS: opcode echoed, question kept, flags cleared', () => {
+    const res = ask(r, { name: 'host.example.', flags: (2 << 11) | Flag.RD })!;
+    expect(res.flags).toBe(Flag.QR | (2 << 11) | Rcode.NOTIMP);
+    expect(res.packet.questions).toHaveLength(1);
+  });
+  it('class CH → REFUSED; AXFR → NOTIMP on UDP, REFUSED on TCP', () => {
+    expect(ask(r, { name: 'host.example.', qclass: 3 })!.flags & 0xf).toBe(Rcode.REFUSED);
+    expect(ask(r, { name: 'example.', qtype: 252 })!.flags & 0xf).toBe(Rcode.NOTIMP);
+    expect(ask(r, { name: 'example.', qtype: 252 }, 'tcp')!.flags & 0xf).toBe(Rcode.REFUSED);
+  });
+  it('EDNS: OPT iff the query had one; BADVERS for version 1 with no answer', () => {
+    expect(ask(r, { name: 'host.example.' })!.packet.additionals).toHaveLength(0);
+    const opt = ask(r, { name: 'host.example.', edns: { do: true } })!;
+    expect(opt.packet.additionals?.[0]).toMatchObject({ type: 'OPT', udpPayloadSize: 1232 });
+    const bad = ask(r, { name: 'host.example.', edns: { version: 1 } })!;
+    expect(bad.flags & 0xf).toBe(0);
+    expect(bad.packet.answers).toHaveLength(0);
+    expect(bad.bytes[bad.bytes.length - 6]).toBe(1); // extended RCODE 16 >> 4
+  });
+  it('truncation: TC with empty sections over UDP, AA kept; whole over TCP', () => {
+    const udp = ask(r, { name: 'big.example.', qtype: 16 })!;
+    expect(udp.flags & (Flag.TC | Flag.AA)).toBe(Flag.TC | Flag.AA);
+    expect(udp.bytes.readUInt16BE(6)).toBe(0);
+    expect(udp.bytes.length).toBeLessThanOrEqual(512);
+    const edns = ask(r, { name: 'big.example.', qtype: 16, edns: { size: 4096 } })!;
+    // 40 × 42 bytes > 1232: a client offering 4096 still gets TC (our limit), OPT kept.
+    expect(edns.flags & Flag.TC).toBe(Flag.TC);
+    expect(edns.packet.additionals?.map((r) => r.type)).toEqual(['OPT']);
+    const tcp = ask(r, { name: 'big.example.', qtype: 16 }, 'tcp')!;
+    expect(tcp.flags & Flag.TC).toBe(0);
+    expect(tcp.packet.answers).toHaveLength(40);
+  });
+});
+
+describe('Responder: cache', () => {
+  it('a hit patches ID, question case and RD', () => {
+    const { r } = responder();
+    ask(r, { id: 1, name: 'host.example.' });
+    const hit = ask(r, { id: 2, name: 'HOST.Example.', flags: 0 })!;
+    expect(hit.packet.id).toBe(2);
+    expect(hit.packet.questions?.[0].name).toBe('HOST.Example');
+    expect(hit.packet.answers?.[0].name).toBe('HOST.Example');
+    expect(hit.flags & Flag.RD).toBe(0);
+  });
+  it('is cleared on swap', () => {
+    const { r, source } = responder();
+    ask(r, { name: 'host.example.' });
+    source.swap(zoneSet());
+    expect(ask(r, { name: 'host.example.' })!.flags & 0xf).toBe(Rcode.REFUSED);
+  });
+  it('keys on EDNS shape and size limit', () => {
+    const { r } = responder();
+    ask(r, { name: 'host.example.' });
+    expect(ask(r, { name: 'host.example.', edns: {} })!.packet.additionals).toHaveLength(1);
+    expect(ask(r, { name: 'host.example.', edns: { version: 1 } })!.bytes[5]).toBe(1);
+    expect(ask(r, { name: 'host.example.', edns: { version: 1 } })!.packet.answers).toHaveLength(0);
+  });
+  it('does not cache SERVFAIL', () => {
+    let fail = true;
+    const source = new SwappableViewSource(zoneSet({ origin: ['x'], lookup: () => (fail ? result('ServerFailure') : result('NoData')) }));
+    const r = new Responder({ source, cacheSize: 10 });
+    expect(ask(r, { name: 'x.' })!.flags & 0xf).toBe(Rcode.SERVFAIL);
+    fail = false;
+    expect(ask(r, { name: 'x.' })!.flags & 0xf).toBe(Rcode.NOERROR);
+  });
+  it('hits over TCP carry the length prefix', () => {
+    const { r } = responder();
+    r.respond(buildQuery({ name: 'host.example.' }), 'tcp', 4);
+    const reply = r.respond(buildQuery({ name: 'host.example.' }), 'tcp', 4)!;
+    expect(reply.readUInt16BE(0)).toBe(reply.length - 2);
+  });
+});

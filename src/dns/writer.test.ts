@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import dnsPacket from 'dns-packet';
+import { MessageWriter } from './writer.js';
+import { ScannedQuery, scanQuery } from './scanner.js';
+import { Flag } from './constants.js';
+import { a, buildQuery, nameWire, result, rrset } from './testing/wire.js';
+
+function setup(name: string, edns = false) {
+  const msg = buildQuery({ name, edns: edns ? { do: true } : undefined });
+  const q = new ScannedQuery();
+  scanQuery(msg, q);
+  const w = new MessageWriter();
+  w.start(msg, q, Flag.AA, 0, q.labels());
+  return { msg, q, w };
+}
+
+function out(w: MessageWriter): Buffer {
+  return Buffer.from(w.buf.subarray(0, w.length));
+}
+
+describe('MessageWriter', () => {
+  it('echoes the question and compresses the answer owner to a pointer at offset 12', () => {
+    const { msg, w } = setup('HoSt.ExAmPlE.');
+    expect(w.writeResult(result('Success', { answer: [rrset('host.example.', 1, 300, a('192.0.2.1'), a('192.0.2.2'))] }), 512)).toBe(true);
+    w.finish(false, false, 0);
+    const bytes = out(w);
+    expect(bytes.subarray(12, msg.length)).toEqual(msg.subarray(12));
+    // Both answers start with the pointer C0 0C.
+    expect(bytes.readUInt16BE(msg.length)).toBe(0xc00c);
+    expect(bytes.readUInt16BE(msg.length + 16)).toBe(0xc00c);
+    const decoded = dnsPacket.decode(bytes);
+    expect(decoded.answers?.map((r) => r.name)).toEqual(['HoSt.ExAmPlE', 'HoSt.ExAmPlE']);
+    expect(decoded.flags! & Flag.AA).toBe(Flag.AA);
+  });
+
+  it('points a subdomain owner at the question suffix and reuses written owners', () => {
+    const { msg, w } = setup('example.');
+    const ns = rrset('sub.example.', 2, 60, nameWire('ns1.sub.example.'));
+    const glue = rrset('ns1.sub.example.', 1, 60, a('192.0.2.53'));
+    w.writeResult(result('Delegation', { authority: [ns], additional: [glue], additionalRequired: 1 }), 512);
+    w.finish(false, false, 0);
+    const bytes = out(w);
+    let at = msg.length;
+    expect(bytes.subarray(at, at + 6)).toEqual(Buffer.from([3, 0x73, 0x75, 0x62, 0xc0, 12])); // sub + ptr(example)
+    at += 6 + 10 + 17; // NS RR: name, fixed, rdata "ns1.sub.example."
+    expect(bytes.subarray(at, at + 6)).toEqual(Buffer.from([3, 0x6e, 0x73, 0x31, 0xc0, msg.length])); // ns1 + ptr(sub…)
+    const decoded = dnsPacket.decode(bytes);
+    expect(decoded.authorities?.[0]).toMatchObject({ name: 'sub.example', type: 'NS', data: 'ns1.sub.example' });
+    expect(decoded.additionals?.[0]).toMatchObject({ name: 'ns1.sub.example', type: 'A', data: '192.0.2.53' });
+  });
+
+  it('compares labels case-insensitively for compression', () => {
+    const { msg, w } = setup('example.');
+    w.writeResult(result('Success', { answer: [rrset('EXAMPLE.', 16, 1, Uint8Array.of(1, 0x41))] }), 512);
+    w.finish(false, false, 0);
+    expect(out(w).readUInt16BE(msg.length)).toBe(0xc00c);
+  });
+
+  it('sets no records and reports false when the answer does not fit', () => {
+    const { msg, w } = setup('big.example.');
+    const txt = rrset('big.example.', 16, 1, ...Array.from({ length: 40 }, () => new Uint8Array(30)));
+    expect(w.writeResult(result('Success', { answer: [txt] }), 512)).toBe(false);
+    w.finish(false, false, 0);
+    expect(w.length).toBe(msg.length);
+    expect(out(w).readUInt16BE(6)).toBe(0);
+  });
+
+  it('truncates when required glue does not fit but drops optional additional whole', () => {
+    const ns = rrset('sub.example.', 2, 60, nameWire('ns1.sub.example.'));
+    const bigGlue = rrset('ns1.sub.example.', 28, 60, ...Array.from({ length: 40 }, () => new Uint8Array(16)));
+    const required = setup('sub.example.');
+    expect(required.w.writeResult(result('Delegation', { authority: [ns], additional: [bigGlue], additionalRequired: 1 }), 512)).toBe(false);
+    const optional = setup('sub.example.');
+    const small = rrset('ns1.sub.example.', 1, 60, a('192.0.2.1'));
+    expect(optional.w.writeResult(result('Delegation', { authority: [ns], additional: [bigGlue, small], additionalRequired: 0 }), 512)).toBe(true);
+    optional.w.finish(false, false, 0);
+    const decoded = dnsPacket.decode(out(optional.w));
+    expect(decoded.authorities).toHaveLength(1);
+    expect(decoded.additionals?.map((r) => r.type)).toEqual(['A']);
+  });
+
+  it('appends OPT: size 1232, DO copied, extended RCODE bits', () => {
+    const { w } = setup('example.', true);
+    w.finish(true, true, 16);
+    const bytes = out(w);
+    const opt = bytes.subarray(bytes.length - 11);
+    expect(opt.readUInt16BE(1)).toBe(41);
+    expect(opt.readUInt16BE(3)).toBe(1232);
+    expect(opt[5]).toBe(1); // 16 >> 4
+    expect(opt[6]).toBe(0); // version 0
+    expect(opt.readUInt16BE(7)).toBe(0x8000);
+    expect(bytes.readUInt16BE(10)).toBe(1);
+  });
+});
