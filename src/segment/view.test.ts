@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseName } from '../zone/name.js';
+import { soaFields } from '../zone/rdata-build.js';
+import { RRType, type LookupResult } from '../zone/types.js';
+import type { SegmentCommand } from './commands.js';
+import { SegmentState } from './state.js';
+import { buildSegmentZone, PendingZone } from './view.js';
+
+const APEX = ['clusterset', 'local'];
+const q = (name: string) => parseName(`${name}.`).map((l) => l.toLowerCase());
+
+function zoneWith(commands: SegmentCommand[], members = [{ id: 'east-1', dns: '127.0.0.2' }, { id: 'west-1', dns: '::1' }]) {
+  const state = new SegmentState(10);
+  commands.forEach((c, i) => state.apply(i + 1, c));
+  return buildSegmentZone({ apex: APEX, fileRRsets: [], members }, state);
+}
+
+function summary(result: LookupResult) {
+  return { kind: result.kind, answer: result.answer.map((r) => `${r.owner.join('.')} ${r.type} x${r.rdata.length}`), authority: result.authority.map((r) => r.type) };
+}
+
+const web: SegmentCommand = {
+  op: 'upsertExport', namespace: 'demo', service: 'web',
+  export: { cluster: 'east', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [{ name: 'http', protocol: 'TCP', port: 80 }] },
+};
+
+describe('segment zone view', () => {
+  it('has the MCS SOA with the state serial, NS per anchor with glue, and dns-version', () => {
+    const zone = zoneWith([web]);
+    const soa = zone.lookup(q('clusterset.local'), RRType.SOA);
+    expect(soa.answer[0]!.ttl).toBe(5);
+    expect(soaFields(soa.answer[0]!.rdata[0]!)).toMatchObject({ serial: 11, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 });
+    const ns = zone.lookup(q('clusterset.local'), RRType.NS);
+    expect(ns.answer[0]!.rdata).toHaveLength(2);
+    expect(ns.additional.map((r) => `${r.owner.join('.')} ${r.type}`)).toEqual(['east-1.ns.clusterset.local 1', 'west-1.ns.clusterset.local 28']);
+    const version = zone.lookup(q('dns-version.clusterset.local'), RRType.TXT);
+    expect(version.answer[0]!.ttl).toBe(28800);
+    expect(Buffer.from(version.answer[0]!.rdata[0]!).toString('latin1')).toBe('\x051.0.0');
+  });
+
+  it('answers services, and NODATA for the namespace and svc names', () => {
+    const zone = zoneWith([web]);
+    expect(summary(zone.lookup(q('web.demo.svc.clusterset.local'), RRType.A))).toEqual({ kind: 'Success', answer: ['web.demo.svc.clusterset.local 1 x1'], authority: [] });
+    expect(summary(zone.lookup(q('web.demo.svc.clusterset.local'), RRType.AAAA)).kind).toBe('NoData');
+    expect(summary(zone.lookup(q('demo.svc.clusterset.local'), RRType.A)).kind).toBe('NoData');
+    expect(summary(zone.lookup(q('svc.clusterset.local'), RRType.A)).kind).toBe('NoData');
+    expect(summary(zone.lookup(q('nope.demo.svc.clusterset.local'), RRType.A))).toEqual({ kind: 'NameError', answer: [], authority: [RRType.SOA] });
+  });
+
+  it('serves raw RRsets from commands', () => {
+    const zone = zoneWith([{ op: 'upsertRRset', name: 'www', type: 'CNAME', ttl: 60, rdata: ['web.demo.svc'] }, web]);
+    const result = zone.lookup(q('www.clusterset.local'), RRType.A);
+    expect(summary(result).answer).toEqual(['www.clusterset.local 5 x1', 'web.demo.svc.clusterset.local 1 x1']);
+  });
+
+  it('answers SERVFAIL before the first apply', () => {
+    expect(new PendingZone(APEX).lookup().kind).toBe('ServerFailure');
+  });
+});

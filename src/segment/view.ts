@@ -1,0 +1,102 @@
+/**
+ * Builds a segment's zone view from its replicated state: the apex records (SOA with the
+ * state's serial, NS naming the group's anchors with glue, `dns-version` TXT), the raw
+ * RRsets (the initial zone file plus `upsertRRset` commands), and every service's MCS
+ * records. Called after each applied batch; the result is swapped in whole.
+ */
+import { isIP } from 'node:net';
+import { lexZone } from '../zone/lexer.js';
+import { parseName, nameToText } from '../zone/name.js';
+import { aaaaRdata, aRdata, nameRdata, soaFields, soaRdata, txtRdata } from '../zone/rdata-build.js';
+import { rdataFromTokens } from '../zone/rdata.js';
+import { parseType } from '../zone/rrtype.js';
+import { RRType, type Labels, type LookupResult, type RRset, type ZoneView } from '../zone/types.js';
+import { buildZone, type Zone } from '../zone/zone.js';
+import { buildServiceRecords } from '../mcs/records.js';
+import type { UpsertRRset } from './commands.js';
+import type { SegmentState } from './state.js';
+
+/** Schema version answered at `dns-version.<apex>` (KEP-1645 specification.md §2.2). */
+export const DNS_SCHEMA_VERSION = '1.0.0';
+const VERSION_TTL = 28800;
+const APEX_TTL = 5;
+
+export interface SegmentMember {
+  readonly id: string;
+  /** The address the anchor answers DNS on (NS glue carries no port). */
+  readonly dns: string;
+}
+
+/** What a segment's view is built from besides its replicated state. */
+export interface SegmentBase {
+  readonly apex: Labels;
+  /** The initial zone file's RRsets (may be empty). */
+  readonly fileRRsets: readonly RRset[];
+  /** The anchor group; when given, apex NS names `<id>.ns.<apex>` with glue. */
+  readonly members: readonly SegmentMember[];
+}
+
+export function buildSegmentZone(base: SegmentBase, state: SegmentState): Zone {
+  const rrsets: RRset[] = [];
+  rrsets.push(soaFor(base, state.serial));
+  for (const rrset of base.fileRRsets) if (rrset.type !== RRType.SOA) rrsets.push(rrset);
+  if (!base.fileRRsets.some((r) => r.type === RRType.NS && r.owner.length === base.apex.length)) rrsets.push(...apexNs(base));
+  if (!hasVersion(base)) {
+    rrsets.push({ owner: ['dns-version', ...base.apex], type: RRType.TXT, ttl: VERSION_TTL, rdata: [txtRdata([DNS_SCHEMA_VERSION])] });
+  }
+  for (const raw of state.rrsets()) rrsets.push(rawRRset(raw, base.apex));
+  for (const key of state.serviceKeys()) {
+    rrsets.push(...buildServiceRecords(base.apex, state.service(key)!, state.policy.serviceTtl).rrsets);
+  }
+  return buildZone(base.apex, rrsets);
+}
+
+/** The file's SOA with the state's serial, or the MCS SOA of DESIGN.md ("DNS answers"). */
+function soaFor(base: SegmentBase, serial: number): RRset {
+  const fileSoa = base.fileRRsets.find((r) => r.type === RRType.SOA);
+  if (fileSoa) return { ...fileSoa, rdata: [soaRdata({ ...soaFields(fileSoa.rdata[0]!), serial })] };
+  const fields = { mname: ['ns', 'dns', ...base.apex], rname: ['hostmaster', ...base.apex], serial, refresh: 7200, retry: 1800, expire: 86400, minimum: APEX_TTL };
+  return { owner: base.apex, type: RRType.SOA, ttl: APEX_TTL, rdata: [soaRdata(fields)] };
+}
+
+/** NS `<id>.ns.<apex>` per member with its glue, or `ns.dns.<apex>` without members. */
+function apexNs(base: SegmentBase): RRset[] {
+  if (base.members.length === 0) {
+    return [{ owner: base.apex, type: RRType.NS, ttl: APEX_TTL, rdata: [nameRdata(['ns', 'dns', ...base.apex])] }];
+  }
+  const targets = base.members.map((m) => [m.id, 'ns', ...base.apex]);
+  const glue = base.members.map((m, i): RRset => {
+    const v4 = isIP(m.dns) === 4;
+    return { owner: targets[i]!, type: v4 ? RRType.A : RRType.AAAA, ttl: APEX_TTL, rdata: [v4 ? aRdata(m.dns) : aaaaRdata(m.dns)] };
+  });
+  return [{ owner: base.apex, type: RRType.NS, ttl: APEX_TTL, rdata: targets.map(nameRdata) }, ...glue];
+}
+
+function hasVersion(base: SegmentBase): boolean {
+  return base.fileRRsets.some((r) => r.type === RRType.TXT && r.owner.length === base.apex.length + 1 && r.owner[0]!.toLowerCase() === 'dns-version');
+}
+
+/** A raw RRset command's presentation text → wire RRset, relative names completed with the apex. */
+export function rawRRset(raw: UpsertRRset, apex: Labels): RRset {
+  const type = parseType(raw.type);
+  if (type === undefined) throw new TypeError(`unknown RR type ${raw.type}`);
+  const owner = raw.name === '@' ? apex : parseName(raw.name, apex);
+  const rdata = raw.rdata.map((text) => rdataFromTokens(type, lexZone(text, `${nameToText(owner)} ${raw.type}`)[0]?.tokens ?? [], apex));
+  return { owner, type, ttl: raw.ttl, rdata };
+}
+
+const SERVFAIL: LookupResult = Object.freeze({ kind: 'ServerFailure', answer: [], authority: [], additional: [], additionalRequired: 0 });
+
+/**
+ * A segment that has not applied its log since start answers SERVFAIL, never NXDOMAIN
+ * (DESIGN.md; CoreDNS answers SERVFAIL before its informers sync, coredns#7350).
+ */
+export class PendingZone implements ZoneView {
+  readonly origin: Labels;
+  constructor(origin: Labels) {
+    this.origin = origin;
+  }
+  lookup(): LookupResult {
+    return SERVFAIL;
+  }
+}
