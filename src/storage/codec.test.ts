@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_BYTES, EntryType, makeMessage, MessageType, type Snapshot } from '../raft/types.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { crc32c } from './crc32c.js';
+import { CodecError } from './errors.js';
+import { readMessage, writeMessage, decodeSnapshot, encodeSnapshot } from './raft-codec.js';
+
+const snap: Snapshot = {
+  metadata: {
+    index: 2 ** 40,
+    term: 7,
+    confState: { voters: ['a', 'b'], learners: ['c'], votersOutgoing: ['a'], learnersNext: [], autoLeave: true },
+  },
+  data: new Uint8Array([1, 2, 3]),
+};
+
+describe('crc32c', () => {
+  it('matches the published check value', () => {
+    expect(crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
+  });
+  it('continues across buffers', () => {
+    const b = new TextEncoder().encode('123456789');
+    expect(crc32c(b.subarray(4), crc32c(b.subarray(0, 4)))).toBe(crc32c(b));
+  });
+});
+
+describe('raft codec', () => {
+  it('round-trips a message with entries, snapshot and context', () => {
+    const m = makeMessage({
+      type: MessageType.MsgApp,
+      to: 'west-1',
+      from: 'east-1',
+      term: 3,
+      logTerm: 2,
+      index: Number.MAX_SAFE_INTEGER,
+      commit: 9,
+      reject: true,
+      rejectHint: 4,
+      context: new Uint8Array([9]),
+      entries: [{ index: 10, term: 3, type: EntryType.ConfChange, data: new Uint8Array([5, 6]) }],
+      snapshot: snap,
+    });
+    const w = new ByteWriter(4);
+    writeMessage(w, m);
+    const r = new ByteReader(w.view());
+    expect(readMessage(r)).toEqual(m);
+    r.end();
+  });
+
+  it('round-trips a message without a snapshot and keeps the field absent', () => {
+    const m = makeMessage({ type: MessageType.MsgHeartbeat, to: 'b', from: 'a', context: EMPTY_BYTES });
+    const w = new ByteWriter();
+    writeMessage(w, m);
+    const got = readMessage(new ByteReader(w.view()));
+    expect(got).toEqual(m);
+    expect('snapshot' in got).toBe(false);
+  });
+
+  it('round-trips a snapshot', () => {
+    expect(decodeSnapshot(encodeSnapshot(snap))).toEqual(snap);
+  });
+
+  it('rejects truncated input and unknown enums with CodecError', () => {
+    const w = new ByteWriter();
+    writeMessage(w, makeMessage({ type: MessageType.MsgVote, to: 'b', from: 'a', term: 5 }));
+    const bytes = w.view();
+    for (let cut = 0; cut < bytes.length; cut++) {
+      expect(() => readMessage(new ByteReader(bytes.subarray(0, cut)))).toThrow(CodecError);
+    }
+    const bad = bytes.slice();
+    bad[0] = 200;
+    expect(() => readMessage(new ByteReader(bad))).toThrow(/unknown message type/);
+  });
+
+  it('refuses to encode a non-integer index', () => {
+    expect(() => new ByteWriter().uvarint(1.5)).toThrow(CodecError);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * DiskStorage: one Raft group's durable log. Raft reads it through the Storage interface
+ * (answered from the in-memory mirror, never from disk); the host writes it with `save`,
+ * the persist step of the Ready loop, whose promise settles after fdatasync.
+ *
+ * Every writer applies its change to the mirror synchronously — so invalid calls throw at
+ * once with the same errors as MemoryStorage — and then makes it durable. The mirror may
+ * therefore run ahead of the disk by the batch in flight; that is safe because the host
+ * acts on nothing (sends no message, acks no client, calls no advance()) before the
+ * promise resolves, and a failed write poisons the WAL so the process restarts from disk.
+ *
+ * Writes of one group reach the WAL in call order, even when a snapshot file must be
+ * written first (the file is durable before the record that refers to it).
+ */
+import type { InitialState, Storage } from '../raft/storage.js';
+import type { ConfState, Entry, HardState, Snapshot } from '../raft/types.js';
+import type { LogMirror } from './log-mirror.js';
+import { RecordType, type WalRecord } from './wal-record.js';
+
+/** What one Ready asks to persist. Empty parts are skipped. */
+export interface PersistBatch {
+  readonly entries?: readonly Entry[];
+  readonly hardState?: HardState;
+  readonly snapshot?: Snapshot;
+}
+
+/** The WAL services a group needs (implemented by Wal; an interface to avoid an import cycle). */
+export interface GroupSink {
+  submit(records: readonly WalRecord[]): Promise<void>;
+  writeSnapshot(group: string, snap: Snapshot): Promise<void>;
+}
+
+function isEmptyHardState(hs: HardState): boolean {
+  return hs.term === 0 && hs.vote === '' && hs.commit === 0;
+}
+
+export class DiskStorage implements Storage {
+  readonly id: string;
+  readonly #mirror: LogMirror;
+  readonly #sink: GroupSink;
+  /** Tail of this group's ordered durable writes. */
+  #tail: Promise<void> = Promise.resolve();
+
+  constructor(id: string, mirror: LogMirror, sink: GroupSink) {
+    this.id = id;
+    this.#mirror = mirror;
+    this.#sink = sink;
+  }
+
+  initialState(): InitialState {
+    return this.#mirror.initialState();
+  }
+  entries(lo: number, hi: number, maxBytes: number): readonly Entry[] {
+    return this.#mirror.entries(lo, hi, maxBytes);
+  }
+  term(i: number): number {
+    return this.#mirror.term(i);
+  }
+  lastIndex(): number {
+    return this.#mirror.lastIndex();
+  }
+  firstIndex(): number {
+    return this.#mirror.firstIndex();
+  }
+  snapshot(): Snapshot {
+    return this.#mirror.snapshot();
+  }
+
+  /**
+   * Persists a Ready's snapshot, entries and hard state, in that order (the snapshot file
+   * first, as etcd does, so a marker never points at a missing file).
+   * @example await storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot });
+   */
+  save(batch: PersistBatch): Promise<void> {
+    const records: WalRecord[] = [];
+    const snap = batch.snapshot;
+    const hasSnap = snap !== undefined && snap.metadata.index > 0;
+    if (hasSnap) {
+      this.#mirror.applySnapshot(snap);
+      records.push({ type: RecordType.Snapshot, group: this.id, index: snap.metadata.index, term: snap.metadata.term });
+    }
+    if (batch.entries !== undefined && batch.entries.length > 0) {
+      this.#mirror.append(batch.entries);
+      records.push({ type: RecordType.Entries, group: this.id, entries: batch.entries });
+    }
+    if (batch.hardState !== undefined && !isEmptyHardState(batch.hardState)) {
+      this.#mirror.setHardState(batch.hardState);
+      records.push({ type: RecordType.HardState, group: this.id, hardState: batch.hardState });
+    }
+    if (records.length === 0) return this.#tail;
+    return this.#enqueue(hasSnap ? snap : undefined, records);
+  }
+
+  append(entries: readonly Entry[]): Promise<void> {
+    return this.save({ entries });
+  }
+
+  setHardState(hs: HardState): Promise<void> {
+    return this.save({ hardState: hs });
+  }
+
+  applySnapshot(snap: Snapshot): Promise<void> {
+    return this.save({ snapshot: snap });
+  }
+
+  /**
+   * Records a state-machine snapshot at index i and writes its file durably; the promise
+   * carries the snapshot. Follow with compact() to release the entries it covers.
+   */
+  createSnapshot(i: number, confState: ConfState | undefined, data: Uint8Array): Promise<Snapshot> {
+    const snap = this.#mirror.createSnapshot(i, confState, data);
+    return this.#enqueue(snap, []).then(() => snap);
+  }
+
+  /** Keeps a snapshot the host built (same as createSnapshot, with metadata given). */
+  saveSnapshot(snap: Snapshot): Promise<void> {
+    const { index, confState } = snap.metadata;
+    this.#mirror.createSnapshot(index, confState, snap.data);
+    return this.#enqueue(this.#mirror.snapshot(), []);
+  }
+
+  /**
+   * Drops entries up to index (they must be applied and, for WAL segment removal, covered
+   * by a saved snapshot). Segments are removed once every group's snapshot covers them.
+   */
+  compact(index: number): Promise<void> {
+    this.#mirror.compact(index);
+    const term = this.#mirror.term(index);
+    return this.#enqueue(undefined, [{ type: RecordType.Compact, group: this.id, index, term }]);
+  }
+
+  /** Resolves when every write issued so far on this group is durable. */
+  sync(): Promise<void> {
+    return this.#tail;
+  }
+
+  /**
+   * Submits in call order. Without a snapshot file in the way, records go straight to the
+   * group committer (which keeps order and lets them join this turn's batch); otherwise they
+   * queue behind the file write. #chained counts writes still waiting their turn.
+   */
+  #enqueue(snap: Snapshot | undefined, records: readonly WalRecord[]): Promise<void> {
+    if (snap === undefined && this.#chained === 0) return this.#track(this.#sink.submit(records));
+    this.#chained++;
+    const write = async (): Promise<void> => {
+      let submitted: Promise<void> | undefined;
+      try {
+        if (snap !== undefined) await this.#sink.writeSnapshot(this.id, snap);
+        if (records.length > 0) submitted = this.#sink.submit(records);
+      } finally {
+        this.#chained--;
+      }
+      await submitted;
+    };
+    return this.#track(this.#tail.then(write));
+  }
+
+  /** Makes `p` the tail that later writes wait for; the tail itself never rejects. */
+  #track(p: Promise<void>): Promise<void> {
+    this.#tail = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+  #chained = 0;
+}

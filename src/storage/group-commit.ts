@@ -1,0 +1,112 @@
+/**
+ * Group commit: records submitted by any group during one event-loop turn — and all that
+ * arrive while a sync is in flight — go to disk as one write and one fdatasync. Each
+ * submitter's promise settles only after the sync that covers its bytes, so the host never
+ * acknowledges (sends a vote, answers a client) anything that a crash could lose
+ * (Raft report §4.4 items 16–17).
+ *
+ * Invariant: batches reach the sink in submission order and never overlap, so the bytes on
+ * disk are the records in the order they were submitted.
+ * After a sink failure every pending and later submit rejects with WalFailedError: once an
+ * fsync has failed, the page cache may have dropped data and only a restart can tell what
+ * is durable.
+ */
+import { ByteWriter } from './bytes.js';
+import { WalClosedError, WalFailedError } from './errors.js';
+import { encodeRecord, type WalRecord } from './wal-record.js';
+
+/** Writes and syncs one batch; resolves once it is durable. */
+export type BatchSink = (bytes: Uint8Array, records: readonly WalRecord[]) => Promise<void>;
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export interface CommitStats {
+  /** fdatasync calls (one per batch). */
+  syncs: number;
+  records: number;
+  bytes: number;
+}
+
+export class GroupCommitter {
+  readonly #sink: BatchSink;
+  #buf = new ByteWriter(1 << 16);
+  #records: WalRecord[] = [];
+  #waiters: Waiter[] = [];
+  #scheduled = false;
+  #running: Promise<void> | undefined;
+  #failed: Error | undefined;
+  #closed = false;
+  readonly stats: CommitStats = { syncs: 0, records: 0, bytes: 0 };
+
+  constructor(sink: BatchSink) {
+    this.#sink = sink;
+  }
+
+  /** Queues records; resolves when they are on stable storage. */
+  submit(records: readonly WalRecord[]): Promise<void> {
+    if (this.#failed !== undefined) return Promise.reject(new WalFailedError({ cause: this.#failed }));
+    if (this.#closed) return Promise.reject(new WalClosedError());
+    for (const r of records) {
+      encodeRecord(this.#buf, r);
+      this.#records.push(r);
+    }
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#schedule();
+    return done;
+  }
+
+  /** Resolves once everything submitted so far is durable (or failed). */
+  async drain(): Promise<void> {
+    while (this.#running !== undefined || this.#scheduled) {
+      await (this.#running ?? new Promise<void>((r) => setImmediate(r)));
+    }
+  }
+
+  /** Refuses later submits; what was submitted before still completes. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.drain();
+  }
+
+  /** setImmediate, not a microtask: lets every group's save in this turn join the batch. */
+  #schedule(): void {
+    if (this.#scheduled || this.#running !== undefined) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#running = this.#flush().finally(() => {
+        this.#running = undefined;
+        if (this.#waiters.length > 0) this.#schedule();
+      });
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const bytes = this.#buf.view();
+    const records = this.#records;
+    const waiters = this.#waiters;
+    this.#buf = new ByteWriter(1 << 16);
+    this.#records = [];
+    this.#waiters = [];
+    try {
+      await this.#sink(bytes, records);
+      this.stats.syncs++;
+      this.stats.records += records.length;
+      this.stats.bytes += bytes.length;
+      for (const w of waiters) w.resolve();
+    } catch (cause) {
+      this.#fail(cause, waiters);
+    }
+  }
+
+  #fail(cause: unknown, waiters: Waiter[]): void {
+    this.#failed = cause instanceof Error ? cause : new Error(String(cause));
+    const err = new WalFailedError({ cause });
+    for (const w of [...waiters, ...this.#waiters]) w.reject(err);
+    this.#waiters = [];
+    this.#records = [];
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Snapshot files, one directory per Raft group under `<dataDir>/snap/<hex group id>/`.
+ *
+ * File: [magic u32 "ASNP"][crc32c u32 of payload][payload = raft-codec Snapshot], named
+ * `<index:016x>-<term:016x>.snap` so lexical order is index order. Written temp → fsync →
+ * rename → fsync dir, so a file with a final name is complete; the checksum still guards
+ * against media damage. The newest `keep` files are kept: if the newest is damaged the
+ * previous one is used and the WAL replays from there.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Snapshot } from '../raft/types.js';
+import { crc32c } from './crc32c.js';
+import { SnapshotCorruptError } from './errors.js';
+import { fsyncDir, removeDurably, writeFileAtomic } from './fsutil.js';
+import { decodeSnapshot, encodeSnapshot } from './raft-codec.js';
+
+const MAGIC = 0x41534e50; // "ASNP"
+const SUFFIX = '.snap';
+
+export type Logger = (message: string) => void;
+
+export function groupDirName(group: string): string {
+  return Buffer.from(group, 'utf8').toString('hex') || '_';
+}
+
+function groupFromDirName(name: string): string {
+  return name === '_' ? '' : Buffer.from(name, 'hex').toString('utf8');
+}
+
+function fileName(s: Snapshot): string {
+  const hex = (n: number) => n.toString(16).padStart(16, '0');
+  return `${hex(s.metadata.index)}-${hex(s.metadata.term)}${SUFFIX}`;
+}
+
+export function encodeSnapshotFile(s: Snapshot): Uint8Array {
+  const payload = encodeSnapshot(s);
+  const out = new Uint8Array(8 + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, MAGIC);
+  view.setUint32(4, crc32c(payload));
+  out.set(payload, 8);
+  return out;
+}
+
+export function decodeSnapshotFile(file: string, buf: Uint8Array): Snapshot {
+  if (buf.length < 8) throw new SnapshotCorruptError(file, 'shorter than its header');
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (view.getUint32(0) !== MAGIC) throw new SnapshotCorruptError(file, 'bad magic');
+  const payload = buf.subarray(8);
+  if (view.getUint32(4) !== crc32c(payload)) throw new SnapshotCorruptError(file, 'checksum mismatch');
+  try {
+    return decodeSnapshot(payload);
+  } catch (cause) {
+    throw new SnapshotCorruptError(file, 'malformed payload', { cause });
+  }
+}
+
+export class SnapshotStore {
+  readonly #root: string;
+  readonly #keep: number;
+  readonly #log: Logger;
+
+  constructor(dataDir: string, keep: number, log: Logger) {
+    this.#root = join(dataDir, 'snap');
+    this.#keep = Math.max(1, keep);
+    this.#log = log;
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.#root, { recursive: true });
+  }
+
+  /** Durably stores `s` for `group`, then prunes all but the newest `keep` files. */
+  async save(group: string, s: Snapshot): Promise<void> {
+    const dir = join(this.#root, groupDirName(group));
+    await mkdir(dir, { recursive: true });
+    await fsyncDir(this.#root);
+    await writeFileAtomic(dir, join(dir, fileName(s)), encodeSnapshotFile(s));
+    const names = await this.#list(dir);
+    const stale = names.slice(0, Math.max(0, names.length - this.#keep)).map((n) => join(dir, n));
+    await removeDurably(dir, stale);
+  }
+
+  /** The newest valid snapshot of every group that has one; damaged files are skipped with a log line. */
+  async loadAll(): Promise<Map<string, Snapshot>> {
+    const out = new Map<string, Snapshot>();
+    for (const d of await readdir(this.#root)) {
+      const snap = await this.#loadNewest(join(this.#root, d));
+      if (snap !== undefined) out.set(groupFromDirName(d), snap);
+    }
+    return out;
+  }
+
+  async #loadNewest(dir: string): Promise<Snapshot | undefined> {
+    const names = await this.#list(dir);
+    for (let i = names.length - 1; i >= 0; i--) {
+      const file = join(dir, names[i]);
+      try {
+        return decodeSnapshotFile(file, await readFile(file));
+      } catch (err) {
+        this.#log(`${(err as Error).message}; trying an older snapshot`);
+      }
+    }
+    return undefined;
+  }
+
+  async #list(dir: string): Promise<string[]> {
+    return (await readdir(dir)).filter((n) => n.endsWith(SUFFIX)).sort();
+  }
+}

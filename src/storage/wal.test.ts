@@ -1,0 +1,183 @@
+import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrCompacted } from '../raft/errors.js';
+import { EMPTY_CONF_STATE, type Snapshot } from '../raft/types.js';
+import { WalCorruptError } from './errors.js';
+import { captureLog, ent, ents, tempDir, text } from './testing/fixtures.js';
+import { openWal, type Wal, type WalOptions } from './wal.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+const open: Wal[] = [];
+const log = captureLog();
+
+async function reopen(opts: WalOptions = {}): Promise<Wal> {
+  const w = await openWal(dir, { log: log.log, ...opts });
+  open.push(w);
+  return w;
+}
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  log.lines.length = 0;
+});
+afterEach(async () => {
+  for (const w of open.splice(0)) await w.close();
+  await cleanup();
+});
+
+const cs = { ...EMPTY_CONF_STATE, voters: ['a', 'b', 'c'] };
+
+describe('wal: persist and recover', () => {
+  it('recovers entries and hard state of several groups', async () => {
+    const wal = await reopen();
+    await Promise.all([
+      wal.group('g1').save({ entries: ents(1, 3, 1), hardState: { term: 1, vote: 'a', commit: 2 } }),
+      wal.group('g2').save({ entries: ents(1, 2, 4), hardState: { term: 4, vote: '', commit: 1 } }),
+    ]);
+    await wal.close();
+    const again = await reopen();
+    expect(again.groupIds().sort()).toEqual(['g1', 'g2']);
+    const g1 = again.group('g1');
+    expect(g1.lastIndex()).toBe(3);
+    expect(g1.entries(1, 4, Infinity).map(text)).toEqual(['e1t1', 'e2t1', 'e3t1']);
+    expect(g1.initialState().hardState).toEqual({ term: 1, vote: 'a', commit: 2 });
+    expect(again.group('g2').term(2)).toBe(4);
+  });
+
+  it('lets entries written later at a lower index win on replay (leader change)', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 5, 1) });
+    await g.save({ entries: [ent(3, 2), ent(4, 2)] });
+    await wal.close();
+    const r = (await reopen()).group('g');
+    expect(r.lastIndex()).toBe(4);
+    expect(r.entries(1, 5, Infinity).map((e) => e.term)).toEqual([1, 1, 2, 2]);
+  });
+
+  it('batches concurrent saves of many groups into one fdatasync', async () => {
+    const wal = await reopen();
+    const before = wal.stats.syncs;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => wal.group(`g${i}`).save({ entries: [ent(1, 1)] })));
+    expect(wal.stats.syncs - before).toBeLessThanOrEqual(2);
+    expect(wal.stats.records).toBe(50);
+  });
+
+  it('restores an installed snapshot and the entries after it', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 20, 1) });
+    const snap: Snapshot = { metadata: { index: 15, term: 3, confState: cs }, data: new Uint8Array([42]) };
+    await g.save({ snapshot: snap, entries: [ent(16, 3)], hardState: { term: 3, vote: '', commit: 15 } });
+    await wal.close();
+    const r = (await reopen()).group('g');
+    expect(r.snapshot()).toEqual(snap);
+    expect(r.firstIndex()).toBe(16);
+    expect(r.lastIndex()).toBe(16);
+    expect(r.initialState().confState).toEqual(cs);
+    expect(() => r.term(10)).toThrow(ErrCompacted);
+  });
+
+  it('keeps compaction across restarts', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 10, 1) });
+    await g.createSnapshot(6, cs, new Uint8Array([1]));
+    await g.compact(6);
+    await wal.close();
+    const r = (await reopen()).group('g');
+    expect(r.firstIndex()).toBe(7);
+    expect(r.lastIndex()).toBe(10);
+    expect(r.snapshot().metadata.index).toBe(6);
+  });
+});
+
+describe('wal: segments', () => {
+  it('rotates at the size limit and removes segments once snapshots cover them', async () => {
+    const wal = await reopen({ segmentBytes: 512 });
+    const g = wal.group('g');
+    const h = wal.group('h');
+    for (let i = 1; i <= 60; i++) await Promise.all([g.save({ entries: [ent(i, 1)] }), h.save({ entries: [ent(i, 1)] })]);
+    await h.save({ hardState: { term: 1, vote: 'x', commit: 60 } });
+    const many = wal.segmentPaths().length;
+    expect(many).toBeGreaterThan(3);
+    await g.createSnapshot(55, cs, new Uint8Array([7]));
+    expect(wal.segmentPaths().length).toBe(many); // h still needs them
+    await h.createSnapshot(58, cs, new Uint8Array([8]));
+    await g.compact(55);
+    await h.compact(58);
+    expect(wal.segmentPaths().length).toBeLessThan(many);
+    await wal.close();
+    const r = await reopen({ segmentBytes: 512 });
+    expect(r.group('g').firstIndex()).toBe(56);
+    expect(r.group('g').lastIndex()).toBe(60);
+    expect(r.group('h').entries(59, 61, Infinity).map(text)).toEqual(['e59t1', 'e60t1']);
+    expect(r.group('h').initialState().hardState).toEqual({ term: 1, vote: 'x', commit: 60 });
+  });
+});
+
+describe('wal: damage', () => {
+  async function writeSome(opts: WalOptions = {}): Promise<string[]> {
+    const wal = await reopen(opts);
+    for (let i = 1; i <= 40; i++) await wal.group('g').save({ entries: [ent(i, 1)] });
+    const paths = wal.segmentPaths();
+    await wal.close();
+    return paths;
+  }
+
+  it('cuts a torn tail of the last segment and says so', async () => {
+    const [path] = await writeSome();
+    const buf = await readFile(path);
+    await writeFile(path, buf.subarray(0, buf.length - 3));
+    const r = (await reopen()).group('g');
+    expect(r.lastIndex()).toBe(39);
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]).toMatch(/^wal: .*\.wal: record at offset \d+: torn record .*; truncated$/);
+    expect((await readFile(path)).length).toBeLessThan(buf.length - 3);
+  });
+
+  it('stops at a flipped byte in the middle of the last segment, never past it', async () => {
+    const [path] = await writeSome();
+    const buf = await readFile(path);
+    buf[Math.floor(buf.length / 2)] ^= 0xff;
+    await writeFile(path, buf);
+    const r = (await reopen()).group('g');
+    expect(r.lastIndex()).toBeGreaterThan(5);
+    expect(r.lastIndex()).toBeLessThan(40);
+    for (const e of r.entries(1, r.lastIndex() + 1, Infinity)) expect(text(e)).toBe(`e${e.index}t1`);
+    expect(log.lines[0]).toMatch(/record at offset \d+: (checksum mismatch|torn record|zero length).*; truncated$/);
+  });
+
+  it('refuses to start on damage inside a sealed segment', async () => {
+    const paths = await writeSome({ segmentBytes: 256 });
+    expect(paths.length).toBeGreaterThan(2);
+    const buf = await readFile(paths[0]);
+    buf[20] ^= 0x01;
+    await writeFile(paths[0], buf);
+    const err = await reopen({ segmentBytes: 256 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WalCorruptError);
+    expect((err as Error).message).toContain(paths[0]);
+    expect((err as Error).message).toMatch(/record at offset \d+: (checksum mismatch|torn record).* in a sealed segment$/);
+  });
+
+  it('falls back to an older snapshot file when the newest is damaged', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 10, 1) });
+    await g.createSnapshot(4, cs, new Uint8Array([4]));
+    await g.createSnapshot(8, cs, new Uint8Array([8]));
+    await wal.close();
+    const sdir = join(dir, 'snap', Buffer.from('g').toString('hex'));
+    const names = (await readdir(sdir)).sort();
+    const newest = join(sdir, names[names.length - 1]);
+    const b = await readFile(newest);
+    b[b.length - 1] ^= 1;
+    await writeFile(newest, b);
+    const r = (await reopen()).group('g');
+    expect(r.snapshot().metadata.index).toBe(4);
+    expect(r.lastIndex()).toBe(10);
+    expect(log.lines.join('\n')).toMatch(/checksum mismatch; trying an older snapshot/);
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * The anchor's write-ahead log: one log for every Raft group the process hosts (Raft
+ * report §6.3), made of size-rotated segments under `<dir>/wal/`, with per-group snapshot
+ * files under `<dir>/snap/`.
+ *
+ * Lifecycle: openWal recovers (replay.ts), then `group(id)` hands out DiskStorage views
+ * whose writes funnel into one GroupCommitter. After a batch is synced the segment may
+ * rotate: the next segment starts with a checkpoint (each group's durable hard state and
+ * compaction point), so older segments hold nothing that is not also stated later or in a
+ * snapshot, and a sealed segment is removed once every group's saved snapshot covers all
+ * entries it holds (etcd bug #10219: never release log before the state replacing it is
+ * synced — here the checkpoint and snapshot file are synced first).
+ */
+import { mkdir, open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Snapshot } from '../raft/types.js';
+import { DiskStorage, type GroupSink } from './disk-storage.js';
+import { ByteWriter } from './bytes.js';
+import { WalClosedError } from './errors.js';
+import { fsyncDir, removeDurably, writeAll } from './fsutil.js';
+import { GroupCommitter, type CommitStats } from './group-commit.js';
+import { LogMirror } from './log-mirror.js';
+import { recover, type DurableState } from './replay.js';
+import { listSegments, noteIndex, segmentPath, type SegmentMeta } from './segments.js';
+import { SnapshotStore, type Logger } from './snapshot-store.js';
+import { encodeRecord, RecordType, type WalRecord } from './wal-record.js';
+
+export interface WalOptions {
+  /** Rotate to a new segment once the current one reaches this size. Default 64 MiB. */
+  readonly segmentBytes?: number;
+  /** Snapshot files kept per group. Default 3. */
+  readonly snapshotsToKeep?: number;
+  /** Where recovery notes (truncated tails, skipped damaged snapshots) go. Default stderr. */
+  readonly log?: Logger;
+}
+
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+const stderrLog: Logger = (m) => process.stderr.write(m + '\n');
+
+/**
+ * Opens (creating if needed) the WAL in `dir` and recovers every group.
+ * @example const wal = await openWal('/var/lib/anchordns'); const s = wal.group('clusterset.local');
+ */
+export async function openWal(dir: string, opts: WalOptions = {}): Promise<Wal> {
+  const log = opts.log ?? stderrLog;
+  const walDir = join(dir, 'wal');
+  await mkdir(walDir, { recursive: true });
+  await fsyncDir(dir);
+  const snaps = new SnapshotStore(dir, opts.snapshotsToKeep ?? 3, log);
+  await snaps.init();
+  const loaded = await snaps.loadAll();
+  let segments = await listSegments(walDir);
+  if (segments.length === 0) {
+    await (await open(segmentPath(walDir, 0), 'ax')).close();
+    await fsyncDir(walDir);
+    segments = await listSegments(walDir);
+  }
+  const { groups, durable } = await recover(segments, loaded, log);
+  const last = segments[segments.length - 1];
+  const fh = await open(last.path, 'a');
+  const size = (await stat(last.path)).size;
+  const snapIndex = new Map<string, number>();
+  for (const [g, s] of loaded) snapIndex.set(g, s.metadata.index);
+  return new Wal({ walDir, snaps, segments, fh, size, groups, durable, snapIndex, segmentBytes: opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES });
+}
+
+interface WalInit {
+  walDir: string;
+  snaps: SnapshotStore;
+  segments: SegmentMeta[];
+  fh: FileHandle;
+  size: number;
+  groups: Map<string, LogMirror>;
+  durable: Map<string, DurableState>;
+  snapIndex: Map<string, number>;
+  segmentBytes: number;
+}
+
+export class Wal implements GroupSink {
+  readonly #walDir: string;
+  readonly #snaps: SnapshotStore;
+  readonly #segments: SegmentMeta[];
+  readonly #mirrors: Map<string, LogMirror>;
+  readonly #views = new Map<string, DiskStorage>();
+  /** Per group: what the synced WAL says (for checkpoints). */
+  readonly #durable: Map<string, DurableState>;
+  /** Per group: index of the newest snapshot file known to be durable. */
+  readonly #snapIndex: Map<string, number>;
+  readonly #segmentBytes: number;
+  readonly #committer: GroupCommitter;
+  #fh: FileHandle;
+  #size: number;
+  #closed = false;
+
+  constructor(init: WalInit) {
+    this.#walDir = init.walDir;
+    this.#snaps = init.snaps;
+    this.#segments = init.segments;
+    this.#fh = init.fh;
+    this.#size = init.size;
+    this.#mirrors = init.groups;
+    this.#durable = init.durable;
+    this.#snapIndex = init.snapIndex;
+    this.#segmentBytes = init.segmentBytes;
+    this.#committer = new GroupCommitter((bytes, records) => this.#writeBatch(bytes, records));
+  }
+
+  /** Ids of the groups that have state on disk (or were opened since). */
+  groupIds(): string[] {
+    return [...this.#mirrors.keys()];
+  }
+
+  /** The storage of group `id`, empty if the group is new. Always the same object per id. */
+  group(id: string): DiskStorage {
+    let view = this.#views.get(id);
+    if (view === undefined) {
+      let mirror = this.#mirrors.get(id);
+      if (mirror === undefined) {
+        mirror = new LogMirror();
+        this.#mirrors.set(id, mirror);
+      }
+      view = new DiskStorage(id, mirror, this);
+      this.#views.set(id, view);
+    }
+    return view;
+  }
+
+  /** Paths of the live segment files, oldest first (for tests and diagnostics). */
+  segmentPaths(): string[] {
+    return this.#segments.map((s) => s.path);
+  }
+
+  get stats(): Readonly<CommitStats> {
+    return this.#committer.stats;
+  }
+
+  /** @internal GroupSink: queue records for the next group commit. */
+  submit(records: readonly WalRecord[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new WalClosedError());
+    return this.#committer.submit(records);
+  }
+
+  /** @internal GroupSink: durably write a snapshot file, then drop segments it makes redundant. */
+  async writeSnapshot(group: string, snap: Snapshot): Promise<void> {
+    if (this.#closed) throw new WalClosedError();
+    await this.#snaps.save(group, snap);
+    if ((this.#snapIndex.get(group) ?? 0) < snap.metadata.index) this.#snapIndex.set(group, snap.metadata.index);
+    await this.#collect();
+  }
+
+  /** Waits for pending writes, then closes the file. Later writes reject with WalClosedError. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#committer.close();
+    await this.#fh.close();
+  }
+
+  /** The group committer's sink: append, fdatasync, account, maybe rotate. */
+  async #writeBatch(bytes: Uint8Array, records: readonly WalRecord[]): Promise<void> {
+    await writeAll(this.#fh, bytes);
+    await this.#fh.datasync();
+    this.#size += bytes.length;
+    const seg = this.#segments[this.#segments.length - 1];
+    for (const r of records) this.#noteDurable(seg, r);
+    if (this.#size >= this.#segmentBytes) await this.#rotate();
+  }
+
+  #noteDurable(seg: SegmentMeta, r: WalRecord): void {
+    const d = this.#durable.get(r.group) ?? { hardState: { term: 0, vote: '', commit: 0 }, baseIndex: 0, baseTerm: 0 };
+    this.#durable.set(r.group, d);
+    switch (r.type) {
+      case RecordType.Entries:
+        if (r.entries.length > 0) noteIndex(seg, r.group, r.entries[r.entries.length - 1].index);
+        return;
+      case RecordType.HardState:
+        d.hardState = r.hardState;
+        return;
+      case RecordType.Snapshot:
+      case RecordType.Compact:
+        d.baseIndex = r.index;
+        d.baseTerm = r.term;
+        return;
+    }
+  }
+
+  /** Seals the current segment and starts the next one with a synced checkpoint. */
+  async #rotate(): Promise<void> {
+    const seq = this.#segments[this.#segments.length - 1].seq + 1;
+    const path = segmentPath(this.#walDir, seq);
+    const fh = await open(path, 'ax');
+    const checkpoint = this.#checkpoint();
+    await writeAll(fh, checkpoint);
+    await fh.datasync();
+    await fsyncDir(this.#walDir);
+    await this.#fh.close();
+    this.#fh = fh;
+    this.#size = checkpoint.length;
+    this.#segments.push({ seq, path, maxIndex: new Map() });
+    await this.#collect();
+  }
+
+  #checkpoint(): Uint8Array {
+    const w = new ByteWriter();
+    for (const [group, d] of this.#durable) {
+      const hs = d.hardState;
+      if (hs.term !== 0 || hs.vote !== '' || hs.commit !== 0) encodeRecord(w, { type: RecordType.HardState, group, hardState: hs });
+      if (d.baseIndex > 0) encodeRecord(w, { type: RecordType.Compact, group, index: d.baseIndex, term: d.baseTerm });
+    }
+    return w.view();
+  }
+
+  /** Removes the oldest sealed segments whose entries every group's saved snapshot covers. */
+  async #collect(): Promise<void> {
+    let n = 0;
+    while (n < this.#segments.length - 1 && this.#covered(this.#segments[n])) n++;
+    if (n === 0) return;
+    const gone = this.#segments.splice(0, n);
+    await removeDurably(this.#walDir, gone.map((s) => s.path));
+  }
+
+  #covered(seg: SegmentMeta): boolean {
+    for (const [g, max] of seg.maxIndex) if (max > (this.#snapIndex.get(g) ?? 0)) return false;
+    return true;
+  }
+}
+
+
