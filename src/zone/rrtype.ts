@@ -19,9 +19,9 @@ const TYPE_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(TYPE_CODES).map(([name, code]) => [code, name]),
 );
 
-const CLASS_CODES: Readonly<Record<string, number>> = Object.freeze({
-  IN: 1, CS: 2, CH: 3, HS: 4, NONE: 254, ANY: 255,
-});
+// Only data classes: NONE and ANY (RFC 2136) never appear in a master file, and ANY would
+// be mistaken for the ANY type.
+const CLASS_CODES: Readonly<Record<string, number>> = Object.freeze({ IN: 1, CS: 2, CH: 3, HS: 4 });
 
 /** A type token (`MX`, `mx`, `TYPE65280`) to its code, or undefined if it is not one. */
 export function parseType(token: string): number | undefined {

@@ -73,52 +73,102 @@ export function buildZone(origin: Labels, rrsets: readonly RRset[]): Zone {
   checkName(origin);
   const lowered = lowerName(origin);
   const root = new ZoneNode(lowered[0] ?? '', undefined);
-  const merged: RRset[] = [];
-  const slot = new Map<RRset, number>();
+  const merger = new Merger();
   for (let i = 0; i < rrsets.length; i++) {
-    const rrset = normalise(rrsets[i], i);
-    if (!isSubdomain(rrset.owner, lowered)) {
-      throw new ZoneError(`${nameToText(rrset.owner)} is outside the zone ${nameToText(lowered)}`, i);
-    }
+    const rrset = rrsets[i];
+    checkOwner(rrset, lowered, i);
     const node = ensureNode(root, rrset.owner, lowered.length);
     checkPlacement(node, rrset, i);
-    const replaced = insertRRset(node, rrset);
-    if (replaced === undefined) {
-      slot.set(rrset, merged.length);
-      merged.push(rrset);
-    } else {
-      const combined = mergeRRsets(replaced, rrset);
-      insertRRset(node, combined);
-      checkPlacement(node, combined, i);
-      const at = slot.get(replaced) as number;
-      slot.set(combined, at);
-      merged[at] = combined;
-    }
-    if (rrset.type === RRType.CNAME) setCname(node, node.get(RRType.CNAME) as RRset, i);
+    const existing = node.get(rrset.type);
+    const stored = existing === undefined ? merger.add(rrset) : merger.merge(existing, rrset);
+    if (stored !== existing) insertRRset(node, stored);
+    if (rrset.type === RRType.SOA || rrset.type === RRType.CNAME) checkSingle(stored, i);
+    if (rrset.type === RRType.CNAME) setCname(node, stored, i);
   }
   const soa = root.get(RRType.SOA);
   if (soa === undefined) throw new ZoneError(`no SOA record at the zone apex ${nameToText(lowered)}`);
-  return new Zone(lowered, merged, root, soa);
+  return new Zone(lowered, merger.result(), root, soa);
 }
 
-// Drops duplicate records within one input RRset (RFC 2181 §5) and checks the owner's size.
-function normalise(rrset: RRset, index: number): RRset {
+function checkOwner(rrset: RRset, origin: Labels, index: number): void {
   try {
     checkName(rrset.owner);
   } catch (err) {
     throw new ZoneError((err as Error).message, index);
   }
-  const unique = dedupe(rrset.rdata, []);
-  return unique.length === rrset.rdata.length ? rrset : { ...rrset, rdata: unique };
+  if (!isSubdomain(rrset.owner, origin)) {
+    throw new ZoneError(`${nameToText(rrset.owner)} is outside the zone ${nameToText(origin)}`, index);
+  }
 }
 
-function dedupe(rdata: readonly Uint8Array[], into: Uint8Array[]): Uint8Array[] {
-  for (const r of rdata) if (!into.some((x) => Buffer.compare(x, r) === 0)) into.push(r);
-  return into;
+interface MutableRRset {
+  readonly owner: Labels;
+  readonly type: number;
+  ttl: number;
+  readonly rdata: Uint8Array[];
+  readonly seen: Set<string>;
 }
 
-function mergeRRsets(a: RRset, b: RRset): RRset {
-  return { owner: a.owner, type: a.type, ttl: Math.min(a.ttl, b.ttl), rdata: dedupe(b.rdata, a.rdata.slice()) };
+/**
+ * Collects RRsets in input order. An RRset seen once is kept as given (no copy); a second
+ * one for the same owner and type turns it into a private mutable RRset that absorbs the
+ * rest, dropping duplicate records (RFC 2181 §5) and keeping the lowest TTL (§5.2).
+ */
+class Merger {
+  readonly #list: RRset[] = [];
+  readonly #slot = new Map<RRset, number>();
+  readonly #owned = new Set<RRset>();
+
+  add(rrset: RRset): RRset {
+    const unique = dedupe(rrset);
+    this.#slot.set(unique, this.#list.length);
+    this.#list.push(unique);
+    return unique;
+  }
+
+  merge(existing: RRset, extra: RRset): RRset {
+    let target = existing as MutableRRset;
+    if (!this.#owned.has(existing)) {
+      const rdata = existing.rdata.slice();
+      target = { owner: existing.owner, type: existing.type, ttl: existing.ttl, rdata, seen: new Set(rdata.map(key)) };
+      const at = this.#slot.get(existing) as number;
+      this.#list[at] = target;
+      this.#slot.set(target, at);
+      this.#owned.add(target);
+    }
+    target.ttl = Math.min(target.ttl, extra.ttl);
+    for (const r of extra.rdata) {
+      const k = key(r);
+      if (target.seen.has(k)) continue;
+      target.seen.add(k);
+      target.rdata.push(r);
+    }
+    return target;
+  }
+
+  result(): RRset[] {
+    return this.#list.map((r) => (this.#owned.has(r) ? freezeOwned(r as MutableRRset) : r));
+  }
+}
+
+const key = (rdata: Uint8Array): string => Buffer.from(rdata.buffer, rdata.byteOffset, rdata.byteLength).toString('latin1');
+
+function dedupe(rrset: RRset): RRset {
+  if (rrset.rdata.length < 2) return rrset;
+  const seen = new Set(rrset.rdata.map(key));
+  return seen.size === rrset.rdata.length ? rrset : { ...rrset, rdata: [...new Map(rrset.rdata.map((r) => [key(r), r])).values()] };
+}
+
+// Owned RRsets stay the same objects (nodes point at them); only the build-time key set goes.
+function freezeOwned(r: MutableRRset): RRset {
+  delete (r as { seen?: Set<string> }).seen;
+  return r;
+}
+
+function checkSingle(rrset: RRset, index: number): void {
+  if (rrset.rdata.length > 1) {
+    throw new ZoneError(`more than one ${typeToText(rrset.type)} record at ${nameToText(rrset.owner)}`, index);
+  }
 }
 
 // SOA only at the apex and only one; CNAME alone with its DNSSEC companions.
@@ -126,7 +176,6 @@ function checkPlacement(node: ZoneNode, rrset: RRset, index: number): void {
   const name = nameToText(rrset.owner);
   if (rrset.type === RRType.SOA) {
     if (node.parent !== undefined) throw new ZoneError(`SOA record at ${name}, which is not the zone apex`, index);
-    if (rrset.rdata.length !== 1) throw new ZoneError(`more than one SOA record at ${name}`, index);
   }
   const hasCname = rrset.type === RRType.CNAME || node.get(RRType.CNAME) !== undefined;
   if (hasCname && !CNAME_COMPANIONS.has(rrset.type)) {
@@ -139,9 +188,6 @@ function checkPlacement(node: ZoneNode, rrset: RRset, index: number): void {
 }
 
 function setCname(node: ZoneNode, cname: RRset, index: number): void {
-  if (cname.rdata.length !== 1) {
-    throw new ZoneError(`more than one CNAME record at ${nameToText(cname.owner)}`, index);
-  }
   let target: Labels | undefined;
   try {
     target = rdataTarget(RRType.CNAME, cname.rdata[0]);

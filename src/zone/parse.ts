@@ -1,0 +1,191 @@
+/**
+ * The master-file parser (RFC 1035 §5): $ORIGIN, $TTL (RFC 2308 §4), $INCLUDE, `@`,
+ * relative names, owner/TTL/class inherited from the previous record, TTL and class in
+ * either order, TTL units, RFC 3597 `TYPEnnn`/`CLASSnnn`/`\#`. Every error is a
+ * ZoneFileError `file:line: message`.
+ *
+ * Each record becomes a one-record RRset; buildZone merges them and validates the zone,
+ * and its errors are mapped back to the line of the record that broke the rule.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { Labels, RRset } from './types.js';
+import type { Entry } from './lexer.js';
+import type { Zone } from './zone.js';
+import { CLASS_IN, RRType } from './types.js';
+import { ZoneError, ZoneFileError, ZoneSyntaxError } from './errors.js';
+import { lexZone } from './lexer.js';
+import { parseName, toOctets } from './name.js';
+import { parseClass, parseTtl, parseType, typeToText } from './rrtype.js';
+import { rdataFromTokens } from './rdata.js';
+import { soaFields } from './rdata-build.js';
+import { buildZone } from './zone.js';
+
+export interface ParseOptions {
+  /** The zone's origin (text or labels). Default: the first $ORIGIN of the file. */
+  readonly origin?: Labels | string;
+  /** Used in error messages and as the base of relative $INCLUDE paths. Default `<text>`. */
+  readonly fileName?: string;
+  /** Reads an $INCLUDE file as latin1 text (default: fs.readFileSync). */
+  readonly readFile?: (path: string) => string;
+}
+
+/** Records as read, before zone validation; `where[i]` locates `rrsets[i]`. */
+export interface ParsedRecords {
+  readonly origin: Labels;
+  readonly rrsets: readonly RRset[];
+  readonly where: readonly { readonly file: string; readonly line: number }[];
+  /** Last line of the top-level file, for errors about the zone as a whole. */
+  readonly lastLine: number;
+}
+
+/** $INCLUDE nesting limit: a file that includes itself must fail, not recurse forever. */
+const MAX_INCLUDE_DEPTH = 16;
+
+/** Parses and validates a zone; throws ZoneFileError. */
+export function parseZoneText(text: string, options: ParseOptions = {}): Zone {
+  const parsed = parseZoneRecords(text, options);
+  try {
+    return buildZone(parsed.origin, parsed.rrsets);
+  } catch (err) {
+    if (!(err instanceof ZoneError)) throw err;
+    const at = err.rrsetIndex === undefined ? undefined : parsed.where[err.rrsetIndex];
+    const file = at?.file ?? options.fileName ?? '<text>';
+    throw new ZoneFileError(file, at?.line ?? parsed.lastLine, err.message, { cause: err });
+  }
+}
+
+/** Parses records without building the zone (no SOA/CNAME/outside checks yet). */
+export function parseZoneRecords(text: string, options: ParseOptions = {}): ParsedRecords {
+  const parser = new Parser(options);
+  const file = options.fileName ?? '<text>';
+  const origin = typeof options.origin === 'string' ? parseName(absolute(options.origin)) : options.origin;
+  parser.zoneOrigin = origin;
+  const lastLine = parser.parseFile(toOctets(text), file, origin, 0);
+  if (parser.zoneOrigin === undefined) throw new ZoneFileError(file, 1, 'no origin: give one or start with $ORIGIN');
+  return { origin: parser.zoneOrigin, rrsets: parser.rrsets, where: parser.where, lastLine };
+}
+
+const absolute = (name: string): string => (name.endsWith('.') ? name : `${name}.`);
+
+/** Per-file state; an $INCLUDE gets a copy, so origin and owner revert after it (RFC 1035 §5.1). */
+interface FileState {
+  readonly file: string;
+  readonly depth: number;
+  origin: Labels | undefined;
+  owner: Labels | undefined;
+  lastTtl: number | undefined;
+  defaultTtl: number | undefined;
+}
+
+class Parser {
+  zoneOrigin: Labels | undefined;
+  readonly rrsets: RRset[] = [];
+  readonly where: { file: string; line: number }[] = [];
+  readonly #readFile: (path: string) => string;
+
+  constructor(options: ParseOptions) {
+    this.#readFile = options.readFile ?? ((path) => readFileSync(path, 'latin1'));
+  }
+
+  /** Parses one file's text; returns its last line number. */
+  parseFile(text: string, file: string, origin: Labels | undefined, depth: number, inherit?: FileState): number {
+    const st: FileState = { file, depth, origin, owner: inherit?.owner, lastTtl: inherit?.lastTtl, defaultTtl: inherit?.defaultTtl };
+    for (const entry of lexZone(text, file)) {
+      try {
+        this.#entry(entry, st);
+      } catch (err) {
+        if (err instanceof ZoneSyntaxError) throw new ZoneFileError(file, entry.line, err.message, { cause: err });
+        throw err;
+      }
+    }
+    let lines = 1;
+    for (let at = text.indexOf('\n'); at >= 0 && at < text.length - 1; at = text.indexOf('\n', at + 1)) lines++;
+    return lines;
+  }
+
+  #entry(entry: Entry, st: FileState): void {
+    const first = entry.tokens[0];
+    if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) this.#directive(entry, st);
+    else this.#record(entry, st);
+  }
+
+  #directive(entry: Entry, st: FileState): void {
+    const [name, ...args] = entry.tokens.map((t) => t.text);
+    const arity = (min: number, max: number): void => {
+      if (args.length < min || args.length > max) throw new ZoneSyntaxError(`${name} takes ${min === max ? min : `${min}–${max}`} argument(s)`);
+    };
+    switch (name.toUpperCase()) {
+      case '$ORIGIN':
+        arity(1, 1);
+        st.origin = parseName(args[0], st.origin);
+        if (this.zoneOrigin === undefined) this.zoneOrigin = st.origin;
+        return;
+      case '$TTL':
+        arity(1, 1);
+        st.defaultTtl = parseTtl(args[0]);
+        if (st.defaultTtl === undefined) throw new ZoneSyntaxError(`bad TTL '${args[0]}'`);
+        return;
+      case '$INCLUDE':
+        arity(1, 2);
+        this.#include(entry, st, args[0], args[1]);
+        return;
+      default:
+        throw new ZoneSyntaxError(`unsupported directive ${name}`);
+    }
+  }
+
+  // RFC 1035 §5.1: `$INCLUDE <file> [<origin>]`; the path is relative to the including file.
+  #include(entry: Entry, st: FileState, path: string, originText: string | undefined): void {
+    if (st.depth + 1 > MAX_INCLUDE_DEPTH) throw new ZoneSyntaxError(`$INCLUDE nested deeper than ${MAX_INCLUDE_DEPTH}`);
+    const origin = originText === undefined ? st.origin : parseName(originText, st.origin);
+    const target = isAbsolute(path) ? path : join(dirname(st.file), path);
+    let text: string;
+    try {
+      text = this.#readFile(target);
+    } catch (err) {
+      throw new ZoneFileError(st.file, entry.line, `cannot read $INCLUDE file ${target}: ${(err as Error).message}`, { cause: err });
+    }
+    this.parseFile(toOctets(text), target, origin, st.depth + 1, st);
+  }
+
+  #record(entry: Entry, st: FileState): void {
+    const tokens = entry.tokens;
+    let i = 0;
+    if (!entry.blankOwner) st.owner = parseName(tokens[i++].text, st.origin);
+    if (st.owner === undefined) throw new ZoneSyntaxError('no owner name: the first record must name its owner');
+    let ttl: number | undefined;
+    let cls: number | undefined;
+    for (; i < tokens.length && !tokens[i].quoted; i++) {
+      const t = tokens[i].text;
+      if (ttl === undefined && (ttl = parseTtl(t)) !== undefined) continue;
+      if (cls === undefined && (cls = parseClass(t)) !== undefined) continue;
+      break;
+    }
+    if (cls !== undefined && cls !== CLASS_IN) throw new ZoneSyntaxError(`class CLASS${cls} is not served: only IN`);
+    const typeText = tokens[i]?.text;
+    if (typeText === undefined) throw new ZoneSyntaxError('missing RR type');
+    const type = parseType(typeText);
+    if (type === undefined) throw new ZoneSyntaxError(`unknown RR type '${typeText}'`);
+    if (META_TYPES.has(type)) throw new ZoneSyntaxError(`${typeToText(type)} is not a data type`);
+    const rdata = rdataFromTokens(type, tokens.slice(i + 1), st.origin);
+    this.#push(st, entry.line, { owner: st.owner, type, ttl: this.#ttl(st, ttl, type, rdata), rdata: [rdata] });
+  }
+
+  // Explicit TTL; else $TTL (RFC 2308 §4); else the previous record's (RFC 1035 §5.1);
+  // else, for a leading SOA, its MINIMUM field as older servers did.
+  #ttl(st: FileState, explicit: number | undefined, type: number, rdata: Uint8Array): number {
+    const ttl = explicit ?? st.defaultTtl ?? st.lastTtl ?? (type === RRType.SOA ? soaFields(rdata).minimum : undefined);
+    if (ttl === undefined) throw new ZoneSyntaxError('no TTL: give one or set $TTL');
+    st.lastTtl = ttl;
+    return ttl;
+  }
+
+  #push(st: FileState, line: number, rrset: RRset): void {
+    this.rrsets.push(rrset);
+    this.where.push({ file: st.file, line });
+  }
+}
+
+// Query-only and EDNS types never belong in a zone (RFC 6895 §3.1).
+const META_TYPES: ReadonlySet<number> = new Set([RRType.OPT, RRType.IXFR, RRType.AXFR, RRType.ANY, 250, 249, 253, 254]);
