@@ -1,0 +1,249 @@
+/**
+ * One hosted segment: a Raft member (RawNode) over the anchor's shared WAL, the segment
+ * state machine it drives, and the zone view built from that state. This is the host
+ * side of the Raft contract (src/raft/README.md), run as one loop per group:
+ *
+ *   1. persist the Ready's snapshot, entries and hard state (fdatasync; group-committed)
+ *   2. send its messages
+ *   3. apply the snapshot and committed entries to the segment state, rebuild the view
+ *   4. advance()
+ *
+ * Only one pass of the loop runs at a time; ticks, received messages and proposals that
+ * arrive meanwhile are folded into the next pass.
+ */
+import type { Logger } from 'pino';
+import { RawNode, type Ready } from '../raft/rawnode.js';
+import { decodeConfChange } from '../raft/confchange_codec.js';
+import { ErrProposalDropped } from '../raft/errors.js';
+import { EntryType, type Entry, type Message, type NodeId, type Snapshot } from '../raft/types.js';
+import type { DiskStorage } from '../storage/disk-storage.js';
+import type { SegmentCommand } from '../segment/commands.js';
+import { SegmentState } from '../segment/state.js';
+import { LeaseTracker } from '../segment/lease-tracker.js';
+import { buildSegmentZone, PendingZone, type SegmentBase } from '../segment/view.js';
+import type { ZoneView } from '../zone/types.js';
+import { ApiError } from '../api/errors.js';
+import { ProposalWaiters, decodeEnvelope, type Applied } from './proposals.js';
+
+export interface RaftTiming {
+  /** Milliseconds per Raft tick. */
+  readonly tickMs: number;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+}
+
+export interface SegmentGroupOptions {
+  readonly apex: string;
+  readonly anchorId: NodeId;
+  readonly voters: readonly NodeId[];
+  readonly base: SegmentBase;
+  /** Serial to start from when the group has no snapshot (the zone file's). */
+  readonly baseSerial: number;
+  readonly storage: DiskStorage;
+  readonly timing: RaftTiming;
+  readonly send: (messages: readonly Message[]) => void;
+  /** Called after each applied batch with the new view. */
+  readonly onView: (view: ZoneView) => void;
+  readonly logger: Logger;
+  readonly random: () => number;
+  /** Take a snapshot and compact after this many applied entries. */
+  readonly snapshotEvery?: number;
+  readonly proposalTimeoutMs?: number;
+}
+
+export class SegmentGroup {
+  readonly apex: string;
+  readonly #o: SegmentGroupOptions;
+  readonly #node: RawNode;
+  readonly #waiters: ProposalWaiters;
+  readonly #leases = new LeaseTracker(() => performance.now());
+  #state: SegmentState;
+  #view: ZoneView;
+  #running = false;
+  #again = false;
+  #closed = false;
+  #snapshotIndex: number;
+  /** Commit index found on disk at start: /ready waits until it is applied. */
+  readonly #startCommit: number;
+  #leaderChanges = 0;
+  #lastLeader: NodeId = '';
+
+  constructor(options: SegmentGroupOptions) {
+    this.apex = options.apex;
+    this.#o = options;
+    const snapshot = options.storage.snapshot();
+    this.#snapshotIndex = snapshot.metadata.index;
+    this.#state = snapshot.metadata.index > 0 ? SegmentState.restore(snapshot.data) : new SegmentState(options.baseSerial);
+    this.#startCommit = options.storage.initialState().hardState.commit;
+    this.#view = new PendingZone(options.base.apex);
+    this.#waiters = new ProposalWaiters(`${options.anchorId}/${process.pid}/${Date.now().toString(36)}`);
+    this.#node = new RawNode({
+      id: options.anchorId,
+      storage: options.storage,
+      random: options.random,
+      electionTick: options.timing.electionTicks,
+      heartbeatTick: options.timing.heartbeatTicks,
+      applied: snapshot.metadata.index,
+      bootstrap: { voters: options.voters },
+    });
+  }
+
+  get view(): ZoneView {
+    return this.#view;
+  }
+  get state(): SegmentState {
+    return this.#state;
+  }
+  get leaderChanges(): number {
+    return this.#leaderChanges;
+  }
+
+  /** A single-member group campaigns at once instead of waiting out an election timeout. */
+  start(): void {
+    if (this.#o.voters.length === 1 && this.#o.voters[0] === this.#o.anchorId) this.#node.campaign();
+    this.#kick();
+  }
+
+  tick(): void {
+    this.#node.tick();
+    this.#kick();
+  }
+
+  step(message: Message): void {
+    this.#node.step(message);
+    this.#kick();
+  }
+
+  reportUnreachable(peer: NodeId): void {
+    this.#node.reportUnreachable(peer);
+  }
+
+  /** Proposes `command`; resolves once it is committed and applied on this anchor. */
+  propose(command: SegmentCommand): Promise<Applied> {
+    if (this.#closed) return Promise.reject(noLeader('the anchor is stopping'));
+    const { data, applied } = this.#waiters.register(command, this.#o.proposalTimeoutMs ?? 5000, () => noLeader('the write was not committed in time (leader change?)'));
+    const error = this.#node.propose(data);
+    if (error !== null) this.#waiters.fail(data, error === ErrProposalDropped ? noLeader('no leader for this segment') : error);
+    this.#kick();
+    return applied;
+  }
+
+  /** Leader only: proposes expiry of leases whose clusters stopped renewing. */
+  checkLeases(): void {
+    if (this.#node.status().softState.role !== 'leader') return;
+    for (const command of this.#leases.due(this.#state.leases())) {
+      this.propose(command).catch((error: Error) => this.#o.logger.warn({ err: error, apex: this.apex }, 'lease expiry not committed; retrying later'));
+    }
+  }
+
+  status() {
+    const s = this.#node.status();
+    return { role: s.softState.role, leader: s.softState.lead || null, term: s.hardState.term, commitIndex: s.hardState.commit, appliedIndex: s.applied, voters: s.config.voters };
+  }
+
+  /** Has a leader, and has applied at least what was committed on disk at start. */
+  isReady(): boolean {
+    const s = this.#node.status();
+    return s.softState.lead !== '' && this.#state.appliedIndex >= this.#startCommit && !(this.#view instanceof PendingZone);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#waiters.failAll(noLeader('the anchor is stopping'));
+  }
+
+  #kick(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    if (this.#closed || !this.#node.hasReady()) return;
+    this.#running = true;
+    this.#loop().catch((error: unknown) => {
+      // A failed fsync leaves the log in an unknown state: stop rather than risk acking lost writes.
+      this.#o.logger.fatal({ err: error, apex: this.apex }, 'raft persistence failed; exiting');
+      process.exit(70);
+    });
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      while (!this.#closed && this.#node.hasReady()) await this.#handle(this.#node.ready());
+    } while (this.#again && !this.#closed);
+    this.#running = false;
+  }
+
+  async #handle(rd: Ready): Promise<void> {
+    if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);
+    await this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot });
+    if (rd.messages.length > 0) this.#o.send(rd.messages);
+    const restored = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
+    if (restored) this.#restore(rd.snapshot!);
+    const applied = this.#applyEntries(rd.committedEntries);
+    const firstApply = rd.committedEntries.length > 0 && this.#view instanceof PendingZone;
+    if (restored || applied || firstApply) this.#rebuildView();
+    this.#node.advance();
+    await this.#maybeSnapshot();
+  }
+
+  #onSoftState(lead: NodeId, role: string): void {
+    if (lead !== this.#lastLeader) {
+      if (lead !== '') this.#leaderChanges++;
+      this.#lastLeader = lead;
+      this.#o.logger.info({ apex: this.apex, leader: lead || null, role }, 'segment leader changed');
+    }
+    if (role === 'leader') this.#leases.reset();
+  }
+
+  #restore(snapshot: Snapshot): void {
+    this.#state = SegmentState.restore(snapshot.data);
+    this.#snapshotIndex = snapshot.metadata.index;
+  }
+
+  /** Applies committed entries in log order; returns whether any changed the zone. */
+  #applyEntries(entries: readonly Entry[]): boolean {
+    let changed = false;
+    for (const entry of entries) {
+      if (entry.index <= this.#state.appliedIndex) continue;
+      if (entry.type === EntryType.ConfChange) {
+        this.#node.applyConfChange(decodeConfChange(entry.data));
+        this.#state.skip(entry.index);
+      } else if (entry.data.length === 0) {
+        this.#state.skip(entry.index);
+      } else {
+        const envelope = decodeEnvelope(entry.data);
+        const outcome = this.#state.apply(entry.index, envelope.c);
+        changed ||= outcome.changed;
+        this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed });
+      }
+    }
+    return changed;
+  }
+
+  #rebuildView(): void {
+    try {
+      this.#view = buildSegmentZone(this.#o.base, this.#state);
+      this.#o.onView(this.#view);
+    } catch (error) {
+      this.#o.logger.error({ err: error, apex: this.apex }, 'segment view could not be built; keeping the previous one');
+    }
+  }
+
+  /** Snapshot the state machine and compact the log behind it (Raft §7). */
+  async #maybeSnapshot(): Promise<void> {
+    const every = this.#o.snapshotEvery ?? 10_000;
+    const applied = this.#state.appliedIndex;
+    if (applied - this.#snapshotIndex < every) return;
+    this.#snapshotIndex = applied;
+    const confState = this.#node.status().config;
+    await this.#o.storage.createSnapshot(applied, confState, this.#state.snapshot());
+    // Keep a tail of entries so a briefly lagging follower catches up without a snapshot.
+    const keep = Math.min(1000, Math.floor(every / 2));
+    if (applied - keep > this.#o.storage.firstIndex()) await this.#o.storage.compact(applied - keep);
+  }
+}
+
+function noLeader(message: string): ApiError {
+  return new ApiError('NO_LEADER', message, { retryAfter: 1 });
+}
