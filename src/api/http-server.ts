@@ -23,7 +23,9 @@ export interface HttpServerOptions {
 }
 
 export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
-  const app = Fastify({ loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1 << 20 });
+  // Per-request logs would drown the DNS query log: the HTTP child logs warnings and up.
+  const logger = options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger;
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 1 << 20 });
   app.setErrorHandler((error: FastifyError | ApiError, _request, reply) => {
     if (error instanceof ApiError) {
       if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
