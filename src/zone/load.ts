@@ -19,7 +19,7 @@ const SUFFIX = '.zone';
  */
 export async function loadZoneFile(path: string, origin?: Labels | string): Promise<Zone> {
   const text = await readFile(path, 'latin1');
-  return parseZoneText(text, { origin: origin ?? originFromFileName(path), fileName: path });
+  return parseZoneText(text, { origin: origin ?? originFromFileName(path), fileName: path, octets: true });
 }
 
 /** The origin a zone file's name implies, or undefined when it does not end in `.zone`. */

@@ -3,8 +3,8 @@
  * wire, ASCII case folding (RFC 4343 §3) and the RFC 1035 §2.3.4 size limits.
  *
  * A label is a latin1 string with one char per octet, so `\.` and `\000` inside a label
- * survive (RFC 2181 §11). Callers that hold text with chars above 0xFF should pass it
- * through `toOctets` first (the zone parser does).
+ * survive (RFC 2181 §11). Callers holding Unicode text (not octets) should pass it through
+ * `toOctets` first (the zone parser does unless told its text is already octets).
  */
 import type { Labels } from './types.js';
 import { ZoneSyntaxError } from './errors.js';
@@ -16,10 +16,10 @@ export const MAX_NAME_OCTETS = 255;
 /** The root name. */
 export const ROOT: Labels = Object.freeze([]);
 
-/** Re-encodes a JS string holding chars above 0xFF as UTF-8 octets, one char per octet. */
+/** Turns Unicode text into its UTF-8 octets, one char per octet (ASCII text is returned as is). */
 export function toOctets(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return /[^\x00-\xff]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+  return /[^\x00-\x7f]/.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
 }
 
 /** ASCII-only lowercase (RFC 4343 §3): latin1 letters such as 'À' must not fold. */

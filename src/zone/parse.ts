@@ -26,7 +26,12 @@ export interface ParseOptions {
   readonly origin?: Labels | string;
   /** Used in error messages and as the base of relative $INCLUDE paths. Default `<text>`. */
   readonly fileName?: string;
-  /** Reads an $INCLUDE file as latin1 text (default: fs.readFileSync). */
+  /**
+   * True when the text is already one char per octet (a file read as latin1, as
+   * loadZoneFile does); otherwise it is Unicode and is stored as UTF-8 octets.
+   */
+  readonly octets?: boolean;
+  /** Reads an $INCLUDE file, returning text in the same form as the main text (see `octets`). */
   readonly readFile?: (path: string) => string;
 }
 
@@ -61,7 +66,7 @@ export function parseZoneRecords(text: string, options: ParseOptions = {}): Pars
   const file = options.fileName ?? '<text>';
   const origin = typeof options.origin === 'string' ? parseName(absolute(options.origin)) : options.origin;
   parser.zoneOrigin = origin;
-  const lastLine = parser.parseFile(toOctets(text), file, origin, 0);
+  const lastLine = parser.parseFile(parser.octetsOf(text), file, origin, 0);
   if (parser.zoneOrigin === undefined) throw new ZoneFileError(file, 1, 'no origin: give one or start with $ORIGIN');
   return { origin: parser.zoneOrigin, rrsets: parser.rrsets, where: parser.where, lastLine };
 }
@@ -83,9 +88,15 @@ class Parser {
   readonly rrsets: RRset[] = [];
   readonly where: { file: string; line: number }[] = [];
   readonly #readFile: (path: string) => string;
+  readonly #octets: boolean;
 
   constructor(options: ParseOptions) {
-    this.#readFile = options.readFile ?? ((path) => readFileSync(path, 'latin1'));
+    this.#octets = options.octets === true;
+    this.#readFile = options.readFile ?? ((path) => readFileSync(path, this.#octets ? 'latin1' : 'utf8'));
+  }
+
+  octetsOf(text: string): string {
+    return this.#octets ? text : toOctets(text);
   }
 
   /** Parses one file's text; returns its last line number. */
@@ -146,7 +157,7 @@ class Parser {
     } catch (err) {
       throw new ZoneFileError(st.file, entry.line, `cannot read $INCLUDE file ${target}: ${(err as Error).message}`, { cause: err });
     }
-    this.parseFile(toOctets(text), target, origin, st.depth + 1, st);
+    this.parseFile(this.octetsOf(text), target, origin, st.depth + 1, st);
   }
 
   #record(entry: Entry, st: FileState): void {
