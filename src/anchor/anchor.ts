@@ -1,16 +1,28 @@
 /**
- * The anchor process: loads zones, starts the DNS front end and the HTTP listener, and
- * keeps them in step. Readiness is announced as one JSON log line `"msg":"listening"`
- * carrying the bound addresses (tests start with port 0 and read the real ports from it).
+ * The anchor process: hosts its segments' Raft groups over one shared WAL, talks to the
+ * other anchors over TCP, answers DNS from every segment's latest applied view, and
+ * serves the HTTP API. A DNS query never waits on Raft (follower reads, DESIGN.md).
+ *
+ * Readiness is announced as one JSON log line `"msg":"listening"` carrying the bound
+ * addresses (tests start with port 0 and read the real ports from it).
  */
+import { randomInt } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnchorConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { ZoneViewHolder } from './view-holder.js';
 import { formatHostPort } from './address.js';
-import { loadZoneDirectory } from '../zone/load.js';
+import { resolveSegments, type SegmentSpec } from './segment-specs.js';
+import { SegmentGroup, type RaftTiming } from './segment-group.js';
+import { registerRaftMetrics } from './raft-metrics.js';
+import { registrationBackend } from './registration-backend.js';
+import { ZoneSet } from '../zone/zone-set.js';
+import { openWal, type Wal } from '../storage/wal.js';
+import { createTcpTransport, type Transport } from '../transport/index.js';
 import { createDnsServer } from '../dns/server.js';
 import { buildHttpServer } from '../api/http-server.js';
+import { registerV1Routes } from '../api/routes-v1.js';
+import { Authenticator } from '../api/auth.js';
 
 export interface RunningAnchor {
   readonly logger: Logger;
@@ -21,48 +33,121 @@ export interface RunningAnchor {
   close(): Promise<void>;
 }
 
+/** Defaults: a 50 ms tick gives a 0.5–1 s election timeout, so failover stays under 1.5 s. */
+export const DEFAULT_TIMING: RaftTiming = { tickMs: 50, electionTicks: 10, heartbeatTicks: 1 };
+
+interface Hosted {
+  readonly group: SegmentGroup;
+  spec: SegmentSpec;
+}
+
 export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> {
   const logger = createLogger(config.logLevel, { anchor: config.id });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const specs = await resolveSegments(config);
+  const wal = await openWal(config.dataDir, { log: (m) => logger.warn(m) });
+  const transport = await startTransport(config, specs, logger);
 
-  const views = new ZoneViewHolder(await loadZoneDirectory(config.zonesDir));
-  const dns = createDnsServer({
-    host: config.dns.host,
-    port: config.dns.port,
-    source: views,
-    logger,
-    metrics: registry,
-    queryLog: config.queryLog,
-  });
+  const hosted = new Map<string, Hosted>();
+  const views = new ZoneViewHolder(ZoneSet.of([]));
+  const publish = () => views.swap(ZoneSet.of([...hosted.values()].map((h) => h.group.view)));
+  for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, publish, logger) });
+  publish();
+  transport?.onMessage((apex, message) => hosted.get(apex)?.group.step(message));
+  transport?.onUnreachable((peer) => hosted.forEach((h) => h.group.reportUnreachable(peer)));
+  for (const { group } of hosted.values()) group.start();
+  const timers = startTimers(hosted, DEFAULT_TIMING);
+
+  const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog });
   const { udpPort: dnsPort } = await dns.listen();
-
-  const http = buildHttpServer({ logger, registry, readiness: () => ({ ready: true, reasons: [] }) });
+  const metrics = registerRaftMetrics(registry, () => [...hosted.values()].map((h) => h.group), config.id);
+  const backend = registrationBackend(hosted, config.domain, metrics, (apex) => membersOf(config, hosted.get(apex)!.spec));
+  const http = buildHttpServer({
+    logger, registry,
+    readiness: () => readiness(hosted),
+    routes: (app) => registerV1Routes(app, backend, new Authenticator(config.tokens)),
+  });
   await http.listen({ host: config.http.host, port: config.http.port });
-  const httpAddress = http.server.address();
-  const httpPort = typeof httpAddress === 'object' && httpAddress ? httpAddress.port : config.http.port;
-
-  logger.info(
-    { dns: formatHostPort({ host: config.dns.host, port: dnsPort }), http: formatHostPort({ host: config.http.host, port: httpPort }), zones: config.zonesDir },
-    'listening',
-  );
+  const httpPort = (http.server.address() as { port: number }).port;
+  logger.info({ dns: formatHostPort({ host: config.dns.host, port: dnsPort }), http: formatHostPort({ host: config.http.host, port: httpPort }), segments: [...hosted.keys()] }, 'listening');
 
   return {
-    logger,
-    dnsPort,
-    httpPort,
-    async reload() {
-      try {
-        views.swap(await loadZoneDirectory(config.zonesDir));
-        logger.info({ zones: config.zonesDir }, 'zones reloaded');
-        return true;
-      } catch (error) {
-        logger.error({ err: error }, `zone reload failed, keeping the old data: ${(error as Error).message}`);
-        return false;
-      }
-    },
+    logger, dnsPort, httpPort,
+    reload: () => reloadZones(config, hosted, logger),
     async close() {
-      await Promise.all([dns.close(), http.close()]);
+      timers.forEach(clearInterval);
+      hosted.forEach((h) => h.group.close());
+      await Promise.all([dns.close(), http.close(), transport?.close()]);
+      await wal.close();
     },
   };
+}
+
+function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transport: Transport | undefined, publish: () => void, logger: Logger): SegmentGroup {
+  return new SegmentGroup({
+    apex: spec.apex,
+    anchorId: config.id,
+    voters: spec.voters,
+    base: { apex: spec.apexLabels, fileRRsets: spec.fileRRsets, members: spec.nsMembers },
+    baseSerial: spec.baseSerial,
+    storage: wal.group(spec.apex),
+    timing: DEFAULT_TIMING,
+    send: (messages) => transport?.send(spec.apex, messages),
+    onView: publish,
+    logger,
+    random: () => randomInt(0, 2 ** 32) / 2 ** 32,
+  });
+}
+
+/** TCP between anchors, only when some hosted group has other members. */
+async function startTransport(config: AnchorConfig, specs: readonly SegmentSpec[], logger: Logger): Promise<Transport | undefined> {
+  const peers = new Map<string, string>();
+  for (const spec of specs) for (const [id, address] of spec.peers) peers.set(id, address);
+  if (peers.size === 0) return undefined;
+  const listen = config.peer ?? config.segments.flatMap((s) => Object.entries(s.members)).find(([id]) => id === config.id)?.[1].peer;
+  if (!listen) throw new Error(`anchor ${config.id} has peers but no listen.peer address`);
+  const transport = createTcpTransport({ id: config.id, listen: formatHostPort(listen), onError: (err) => logger.debug({ err }, 'transport') });
+  for (const [id, address] of peers) transport.addPeer(id, address);
+  await transport.start();
+  return transport;
+}
+
+/** One process-wide clock: Raft ticks for every group, and the leader's lease check. */
+function startTimers(hosted: ReadonlyMap<string, Hosted>, timing: RaftTiming): NodeJS.Timeout[] {
+  const tick = setInterval(() => hosted.forEach((h) => h.group.tick()), timing.tickMs);
+  const leases = setInterval(() => hosted.forEach((h) => h.group.checkLeases()), 1000);
+  return [tick, leases];
+}
+
+function readiness(hosted: ReadonlyMap<string, Hosted>) {
+  const reasons = [...hosted.values()].filter((h) => !h.group.isReady()).map((h) => `segment ${h.spec.apex}: no leader yet or still catching up`);
+  return { ready: reasons.length === 0, reasons };
+}
+
+function membersOf(config: AnchorConfig, spec: SegmentSpec) {
+  const segment = config.segments.find((s) => s.apex === spec.apex);
+  if (!segment) return [{ id: config.id, peer: '', dns: config.dns.host }];
+  return Object.entries(segment.members).map(([id, m]) => ({ id, peer: formatHostPort(m.peer), dns: m.dns }));
+}
+
+/** SIGHUP: re-read zone files; the segment views rebuild with the new base content. */
+async function reloadZones(config: AnchorConfig, hosted: Map<string, Hosted>, logger: Logger): Promise<boolean> {
+  try {
+    const specs = await resolveSegments(config);
+    for (const spec of specs) {
+      const h = hosted.get(spec.apex);
+      if (!h) {
+        logger.warn({ apex: spec.apex }, 'a new zone file appeared; restart the anchor to host it');
+        continue;
+      }
+      h.spec = spec;
+      h.group.setBase({ apex: spec.apexLabels, fileRRsets: spec.fileRRsets, members: spec.nsMembers });
+    }
+    logger.info({ zones: config.zonesDir }, 'zones reloaded');
+    return true;
+  } catch (error) {
+    logger.error({ err: error }, `zone reload failed, keeping the old data: ${(error as Error).message}`);
+    return false;
+  }
 }

@@ -54,6 +54,7 @@ export interface SegmentGroupOptions {
 export class SegmentGroup {
   readonly apex: string;
   readonly #o: SegmentGroupOptions;
+  #base: SegmentBase;
   readonly #node: RawNode;
   readonly #waiters: ProposalWaiters;
   readonly #leases = new LeaseTracker(() => performance.now());
@@ -71,6 +72,7 @@ export class SegmentGroup {
   constructor(options: SegmentGroupOptions) {
     this.apex = options.apex;
     this.#o = options;
+    this.#base = options.base;
     const snapshot = options.storage.snapshot();
     this.#snapshotIndex = snapshot.metadata.index;
     this.#state = snapshot.metadata.index > 0 ? SegmentState.restore(snapshot.data) : new SegmentState(options.baseSerial);
@@ -96,6 +98,12 @@ export class SegmentGroup {
   }
   get leaderChanges(): number {
     return this.#leaderChanges;
+  }
+
+  /** New base content (zone file reload); the view rebuilds unless nothing was applied yet. */
+  setBase(base: SegmentBase): void {
+    this.#base = base;
+    if (!(this.#view instanceof PendingZone)) this.#rebuildView();
   }
 
   /** A single-member group campaigns at once instead of waiting out an election timeout. */
@@ -223,7 +231,7 @@ export class SegmentGroup {
 
   #rebuildView(): void {
     try {
-      this.#view = buildSegmentZone(this.#o.base, this.#state);
+      this.#view = buildSegmentZone(this.#base, this.#state);
       this.#o.onView(this.#view);
     } catch (error) {
       this.#o.logger.error({ err: error, apex: this.apex }, 'segment view could not be built; keeping the previous one');
