@@ -1,0 +1,99 @@
+/**
+ * `anchordns serve` as a user runs it: the real CLI process on the embedded default
+ * zones, queried with dig; start-up errors, SIGHUP reload and SIGTERM.
+ */
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dig } from './helpers/dig.js';
+import { REPO, runCli, startAnchor, type AnchorProcess } from './support/anchor-process.js';
+
+const started: AnchorProcess[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.stop('SIGKILL')));
+});
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'anchordns-serve-'));
+}
+
+async function serve(args: string[]): Promise<AnchorProcess> {
+  const proc = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--log-level', 'info', ...args] });
+  started.push(proc);
+  return proc;
+}
+
+describe('anchordns serve on the embedded default', () => {
+  it('answers the sample zone authoritatively, with AA, over UDP and TCP', async () => {
+    const proc = await serve(['--data', await tempDir(), '--id', 'test-1']);
+    const udp = await dig('dig', '127.0.0.1', proc.dnsPort, ['web.default.svc.clusterset.local', 'A', '+norec']);
+    expect(udp.status).toBe('NOERROR');
+    expect(udp.flags).toContain('aa');
+    expect(udp.answer.map((r) => r.data)).toEqual(['10.96.0.10']);
+    const tcp = await dig('kdig', '127.0.0.1', proc.dnsPort, ['+tcp', 'dns-version.clusterset.local', 'TXT']);
+    expect(tcp.answer.map((r) => [r.ttl, r.data])).toEqual([[28800, '"1.0.0"']]);
+    const nx = await dig('dig', '127.0.0.1', proc.dnsPort, ['nothing.default.svc.clusterset.local', 'A', '+norec']);
+    expect(nx.status).toBe('NXDOMAIN');
+    expect(nx.authority.map((r) => r.type)).toEqual(['SOA']);
+  });
+
+  it('serves /health, /ready and CoreDNS-named metrics', async () => {
+    const proc = await serve(['--data', await tempDir()]);
+    await dig('dig', '127.0.0.1', proc.dnsPort, ['web.default.svc.clusterset.local', 'A']);
+    const base = `http://127.0.0.1:${proc.httpPort}`;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    await expect.poll(async () => (await fetch(`${base}/ready`)).status, { timeout: 10_000 }).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const name of ['coredns_dns_requests_total', 'coredns_dns_responses_total', 'coredns_dns_request_duration_seconds', 'coredns_cache_hits_total', 'coredns_cache_misses_total', 'anchordns_raft_term']) {
+      expect(metrics).toContain(name);
+    }
+    expect(metrics).toMatch(/coredns_dns_responses_total\{[^}]*rcode="NOERROR"[^}]*\} [1-9]/);
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    const proc = await serve(['--data', await tempDir()]);
+    expect(await proc.stop('SIGTERM')).toBe(0);
+  });
+});
+
+describe('start-up errors', () => {
+  it('stops on a bad zone file with file:line: message', async () => {
+    const zones = await tempDir();
+    await writeFile(join(zones, 'example.zone'), '$ORIGIN example.\n@ 300 IN SOA ns hostmaster 1 2 3 4 5\nwww 300 IN A 10.0.0.300\n');
+    const result = await runCli(['serve', '--zones', zones, '--data', await tempDir(), '--dns', '127.0.0.1:0', '--http', '127.0.0.1:0']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`${join(zones, 'example.zone')}:3:`);
+  });
+
+  it('stops on a bad config naming the field', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'anchor.yaml'), 'listen: { dns: "127.0.0.1" }\n');
+    const result = await runCli(['serve', '--config', join(dir, 'anchor.yaml')]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('listen.dns: expected HOST:PORT');
+  });
+});
+
+describe('SIGHUP', () => {
+  it('reloads zone files, and keeps the old data when the new file is bad', async () => {
+    const zones = await tempDir();
+    await cp(join(REPO, 'zones'), zones, { recursive: true });
+    const file = join(zones, 'clusterset.local.zone');
+    const proc = await serve(['--zones', zones, '--data', await tempDir()]);
+    const ask = async () => (await dig('dig', '127.0.0.1', proc.dnsPort, ['added.clusterset.local', 'A', '+norec'])).answer.map((r) => r.data);
+    expect(await ask()).toEqual([]);
+
+    const { readFile } = await import('node:fs/promises');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, `${original}\nadded 5 IN A 192.0.2.99\n`);
+    process.kill(proc.pid, 'SIGHUP');
+    await expect.poll(ask, { timeout: 5000 }).toEqual(['192.0.2.99']);
+
+    await writeFile(file, `${original}\nbroken 5 IN A not-an-address\n`);
+    process.kill(proc.pid, 'SIGHUP');
+    await expect.poll(() => proc.output.some((l) => l.includes('zone reload failed')), { timeout: 5000 }).toBe(true);
+    expect(await ask()).toEqual(['192.0.2.99']);
+    expect(proc.output.join('\n')).toMatch(/clusterset\.local\.zone:\d+:/);
+  });
+});
