@@ -35,6 +35,11 @@ export class Inflights {
     }
   }
 
+  /** Frees the oldest slot (a heartbeat response showed the follower is alive). */
+  freeFirstOne(): void {
+    if (this.count > 0) this.#start++;
+  }
+
   reset(): void {
     this.#buf = [];
     this.#start = 0;

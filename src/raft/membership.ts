@@ -49,9 +49,9 @@ export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
 export function restoreFromSnapshot(r: Raft, s: Snapshot): boolean {
   const { index, term, confState } = s.metadata;
   if (index <= r.log.committed) return false;
+  // Unlike etcd, a snapshot whose config does not include us is accepted: a node added after
+  // the snapshot was taken learns of its membership by replaying the entries that follow.
   const cs = confState;
-  const member = [...cs.voters, ...cs.learners, ...cs.votersOutgoing].includes(r.id);
-  if (!member) return false; // a snapshot from a config we are not in; ignore (etcd does too)
   if (r.log.matchTerm(index, term)) {
     r.log.commitTo(index);
     return false;

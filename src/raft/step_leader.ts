@@ -98,6 +98,9 @@ function handleAppendResponse(r: Raft, m: Message, pr: Progress): void {
 function handleHeartbeatResponse(r: Raft, m: Message, pr: Progress): void {
   pr.recentActive = true;
   pr.msgAppFlowPaused = false;
+  // MsgApps in a full window may all have been lost: free one slot so a message goes out;
+  // the follower's rejection then moves us back to probing (etcd's freeFirstOne).
+  if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
   if (pr.match < r.log.lastIndex()) sendAppend(r, m.from);
   if (m.context.byteLength === 0) return;
   const acks = r.readOnly.recvAck(m.from, m.context);
