@@ -3,8 +3,7 @@
  * timeouts, many connections, the connection cap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import dnsPacket from 'dns-packet';
-import { frame, TcpClient } from './helpers/dns-client.js';
+import { decode, frame, TcpClient } from './helpers/dns-client.js';
 import { startTestServer } from './helpers/dns-server.js';
 import type { TestServer } from './helpers/dns-server.js';
 import { buildQuery } from '../src/dns/testing/wire.js';
@@ -24,7 +23,7 @@ describe('TCP framing', () => {
   it('answers three pipelined queries sent in one write', async () => {
     const c = await connect();
     await c.write(Buffer.concat([query(1, 'host.clusterset.local.'), query(2, 'nope.clusterset.local.'), query(3, 'www.clusterset.local.')]));
-    const replies = (await c.waitFor(3)).map((m) => dnsPacket.decode(m));
+    const replies = (await c.waitFor(3)).map((m) => decode(m));
     expect(replies.map((r) => [r.id, r.rcode])).toEqual([[1, 'NOERROR'], [2, 'NXDOMAIN'], [3, 'NOERROR']]);
     c.destroy();
   });
@@ -37,7 +36,7 @@ describe('TCP framing', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     const [reply] = await c.waitFor(1);
-    const packet = dnsPacket.decode(reply);
+    const packet = decode(reply);
     expect(packet.id).toBe(7);
     expect(packet.answers?.[0].name).toBe('HoSt.clusterset.local');
     c.destroy();
@@ -46,7 +45,7 @@ describe('TCP framing', () => {
   it('AXFR is REFUSED over TCP and the connection stays usable', async () => {
     const c = await connect();
     await c.write(Buffer.concat([query(1, 'clusterset.local.', 252), query(2, 'host.clusterset.local.')]));
-    const replies = (await c.waitFor(2)).map((m) => dnsPacket.decode(m));
+    const replies = (await c.waitFor(2)).map((m) => decode(m));
     expect(replies.map((r) => r.rcode)).toEqual(['REFUSED', 'NOERROR']);
     c.destroy();
   });
@@ -63,7 +62,7 @@ describe('TCP framing', () => {
     const c = await connect();
     await c.write(query(9, 'big.clusterset.local.', 16));
     const [reply] = await c.waitFor(1);
-    expect(dnsPacket.decode(reply).answers).toHaveLength(40);
+    expect(decode(reply).answers).toHaveLength(40);
     c.destroy();
   });
 });

@@ -4,6 +4,7 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import dnsPacket from 'dns-packet';
 
 /** Sends `msg` over UDP; resolves with the reply, or null after `timeoutMs`. */
 export function udpExchange(host: string, port: number, msg: Uint8Array, timeoutMs = 1000): Promise<Buffer | null> {
@@ -96,4 +97,9 @@ export class TcpClient {
     this.#waiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** dns-packet's decode with the `rcode` its types leave out. */
+export function decode(bytes: Buffer): dnsPacket.DecodedPacket & { rcode: string } {
+  return dnsPacket.decode(bytes) as dnsPacket.DecodedPacket & { rcode: string };
 }

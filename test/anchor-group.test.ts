@@ -1,0 +1,109 @@
+/**
+ * Three real anchors replicating clusterset.local through Raft over TCP, queried with
+ * dig: a write to any anchor is answered by all; the leader is SIGKILLed under a stream
+ * of registrations; the whole group restarts from disk.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dig } from './helpers/dig.js';
+import { AnchorGroup, register } from './support/anchor-group.js';
+
+const svcUrl = (ns: string, svc: string, cluster: string) => `/v1/services/${ns}/${svc}/clusters/${cluster}`;
+const clusterSetIp = (ip: string, extra: object = {}) => ({ type: 'ClusterSetIP', ips: [ip], ports: [{ name: 'http', protocol: 'TCP', port: 80 }], ...extra });
+
+async function answers(group: AnchorGroup, host: string, name: string): Promise<string[]> {
+  const result = await dig('dig', host, group.dnsPort, [name, 'A', '+norec']);
+  return result.answer.map((r) => r.data).sort();
+}
+
+describe('a three-anchor group', () => {
+  let group: AnchorGroup;
+  const acknowledged: string[] = [];
+  beforeAll(async () => {
+    group = await AnchorGroup.create(3);
+    await group.startAll();
+    await group.leader();
+  });
+  afterAll(() => group.stopAll());
+
+  it('answers a registration sent to a follower on every anchor within a second', async () => {
+    const leader = await group.leader();
+    const follower = group.members.find((m) => m !== leader)!;
+    const res = await register(group.url(follower, svcUrl('demo', 'web', 'east')), clusterSetIp('10.96.0.10'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ index: expect.any(Number), serial: expect.any(Number) });
+    expect(await answers(group, follower.host, 'web.demo.svc.clusterset.local')).toEqual(['10.96.0.10']);
+    for (const m of group.members) {
+      await expect.poll(() => answers(group, m.host, 'web.demo.svc.clusterset.local'), { timeout: 1000, interval: 50 }).toEqual(['10.96.0.10']);
+    }
+  });
+
+  it('removes a deleted export everywhere', async () => {
+    const [first] = group.members;
+    expect((await register(group.url(first!, svcUrl('demo', 'gone', 'east')), clusterSetIp('10.96.0.11'))).status).toBe(200);
+    const del = await fetch(group.url(first!, svcUrl('demo', 'gone', 'east')), { method: 'DELETE' });
+    expect(del.status).toBe(200);
+    for (const m of group.members) {
+      await expect.poll(async () => (await dig('dig', m.host, group.dnsPort, ['gone.demo.svc.clusterset.local', 'A'])).status, { timeout: 1000, interval: 50 }).toBe('NXDOMAIN');
+    }
+  });
+
+  it('expires an export whose cluster stops renewing its lease, everywhere', async () => {
+    const [, second] = group.members;
+    expect((await register(group.url(second!, svcUrl('demo', 'leased', 'west')), clusterSetIp('10.96.0.12', { leaseSeconds: 1 }))).status).toBe(200);
+    expect(await answers(group, second!.host, 'leased.demo.svc.clusterset.local')).toEqual(['10.96.0.12']);
+    for (const m of group.members) {
+      await expect.poll(async () => (await dig('dig', m.host, group.dnsPort, ['leased.demo.svc.clusterset.local', 'A'])).status, { timeout: 5000, interval: 100 }).toBe('NXDOMAIN');
+    }
+  });
+
+  it('keeps every acknowledged registration through a leader SIGKILL, and keeps answering DNS', async () => {
+    const leader = await group.leader();
+    const survivors = group.members.filter((m) => m !== leader);
+    let dnsFailures = 0;
+    let dnsQueries = 0;
+    let stop = false;
+
+    const writer = (async () => {
+      for (let i = 0; !stop; i++) {
+        const target = survivors[i % survivors.length]!;
+        const res = await register(group.url(target, svcUrl('stream', `s${i}`, 'east')), clusterSetIp(`10.97.${i >> 8}.${i & 255}`)).catch(() => ({ status: 0 }));
+        if (res.status === 200) acknowledged.push(`s${i}`);
+      }
+    })();
+    const prober = (async () => {
+      while (!stop) {
+        for (const m of survivors) {
+          dnsQueries++;
+          const r = await dig('dig', m.host, group.dnsPort, ['web.demo.svc.clusterset.local', 'A', '+norec']).catch(() => undefined);
+          if (r?.status !== 'NOERROR') dnsFailures++;
+        }
+      }
+    })();
+
+    await new Promise((r) => setTimeout(r, 700));
+    await group.kill(leader, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 2500));
+    stop = true;
+    await Promise.all([writer, prober]);
+    expect(acknowledged.length).toBeGreaterThan(5);
+    expect(dnsQueries).toBeGreaterThan(10);
+    expect(dnsFailures).toBe(0);
+
+    await group.start(leader);
+    for (const m of group.members) {
+      for (const name of acknowledged) {
+        await expect.poll(() => answers(group, m.host, `${name}.stream.svc.clusterset.local`), { timeout: 5000, interval: 50 }).toHaveLength(1);
+      }
+    }
+  });
+
+  it('keeps every registration when all anchors stop and start again', async () => {
+    await group.stopAll('SIGKILL');
+    await group.startAll();
+    await group.leader();
+    for (const m of group.members) {
+      await expect.poll(() => answers(group, m.host, 'web.demo.svc.clusterset.local'), { timeout: 5000, interval: 50 }).toEqual(['10.96.0.10']);
+      for (const name of acknowledged) expect(await answers(group, m.host, `${name}.stream.svc.clusterset.local`)).toHaveLength(1);
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * A group of real anchor processes on 127.0.0.2, 127.0.0.3, … sharing one DNS, HTTP and
+ * peer port, each with its own config file and data directory, as an operator would run
+ * them on three machines.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAnchor, type AnchorProcess } from './anchor-process.js';
+import { freePortsOn } from './ports.js';
+
+export interface GroupMember {
+  readonly id: string;
+  readonly host: string;
+  readonly config: string;
+  process: AnchorProcess | undefined;
+}
+
+export class AnchorGroup {
+  readonly members: GroupMember[];
+  readonly dnsPort: number;
+  readonly httpPort: number;
+
+  private constructor(members: GroupMember[], dnsPort: number, httpPort: number) {
+    this.members = members;
+    this.dnsPort = dnsPort;
+    this.httpPort = httpPort;
+  }
+
+  /** Writes configs for `size` anchors (ids a1…) and starts none yet. */
+  static async create(size: number, extra = ''): Promise<AnchorGroup> {
+    const dir = await mkdtemp(join(tmpdir(), 'anchordns-group-'));
+    const hosts = Array.from({ length: size }, (_, i) => `127.0.0.${i + 2}`);
+    const [dns, http, peer] = await freePortsOn(hosts, 3);
+    const ids = hosts.map((_, i) => `a${i + 1}`);
+    const memberLines = ids.map((id, i) => `      ${id}: { peer: "${hosts[i]}:${peer}", dns: "${hosts[i]}" }`).join('\n');
+    const members: GroupMember[] = [];
+    for (const [i, id] of ids.entries()) {
+      const config = join(dir, `${id}.yaml`);
+      await writeFile(config, [
+        `id: ${id}`,
+        `listen: { dns: "${hosts[i]}:${dns}", http: "${hosts[i]}:${http}", peer: "${hosts[i]}:${peer}" }`,
+        `dataDir: ${join(dir, `data-${id}`)}`,
+        `dnsPort: ${dns}`,
+        'segments:',
+        '  - apex: clusterset.local',
+        '    members:',
+        memberLines,
+        extra,
+      ].join('\n'));
+      members.push({ id, host: hosts[i]!, config, process: undefined });
+    }
+    return new AnchorGroup(members, dns!, http!);
+  }
+
+  async start(member: GroupMember): Promise<void> {
+    member.process = await startAnchor({ args: ['--config', member.config, '--log-level', 'info'] });
+  }
+
+  async startAll(): Promise<void> {
+    await Promise.all(this.members.map((m) => this.start(m)));
+  }
+
+  async kill(member: GroupMember, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await member.process?.stop(signal);
+    member.process = undefined;
+  }
+
+  async stopAll(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await Promise.all(this.members.map((m) => this.kill(m, signal)));
+  }
+
+  url(member: GroupMember, path: string): string {
+    return `http://${member.host}:${this.httpPort}${path}`;
+  }
+
+  /** The member the others agree leads, once one does. */
+  async leader(timeoutMs = 10_000): Promise<GroupMember> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const m of this.members.filter((x) => x.process)) {
+        const status = await fetchJson(this.url(m, '/v1/segments')).catch(() => undefined);
+        const seg = (status as { segments?: Array<{ role: string }> } | undefined)?.segments?.[0];
+        if (seg?.role === 'leader') return m;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('no leader elected in time');
+  }
+}
+
+export async function fetchJson(url: string, init?: RequestInit): Promise<unknown> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  return res.json();
+}
+
+/** PUTs an export; returns the HTTP status and body. */
+export async function register(url: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(8000),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
