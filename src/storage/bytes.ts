@@ -82,6 +82,11 @@ export class ByteWriter {
     this.bytes(utf8Encoder.encode(s));
   }
 
+  /** Drops everything written after position `n` (undo of a speculative write). */
+  truncate(n: number): void {
+    if (n < this.#len) this.#len = n;
+  }
+
   /** A view of the written bytes (no copy); valid until the next write. */
   view(): Uint8Array {
     return this.#buf.subarray(0, this.#len);
