@@ -51,9 +51,9 @@ export function lookup(zone: Zone, qname: Labels, qtype: number): LookupResult {
 function descend(zone: Zone, qname: Labels, qtype: number): ZoneNode | LookupResult {
   let node = zone.root;
   for (let i = qname.length - zone.origin.length - 1; i >= 0; i--) {
-    const child = node.children?.get(qname[i]);
+    const child = node.child(qname[i]);
     if (child === undefined) {
-      const source = node.children?.get('*');
+      const source = node.child('*');
       if (source === undefined) return zone.nameError;
       return source.cut ? delegationFor(zone, source) : source;
     }

@@ -116,12 +116,12 @@ interface MutableRRset {
  */
 class Merger {
   readonly #list: RRset[] = [];
-  readonly #slot = new Map<RRset, number>();
+  /** Input RRset first stored → the owned RRset that replaced it. */
+  readonly #replaced = new Map<RRset, MutableRRset>();
   readonly #owned = new Set<RRset>();
 
   add(rrset: RRset): RRset {
     const unique = dedupe(rrset);
-    this.#slot.set(unique, this.#list.length);
     this.#list.push(unique);
     return unique;
   }
@@ -131,9 +131,7 @@ class Merger {
     if (!this.#owned.has(existing)) {
       const rdata = existing.rdata.slice();
       target = { owner: existing.owner, type: existing.type, ttl: existing.ttl, rdata, seen: new Set(rdata.map(key)) };
-      const at = this.#slot.get(existing) as number;
-      this.#list[at] = target;
-      this.#slot.set(target, at);
+      this.#replaced.set(existing, target);
       this.#owned.add(target);
     }
     target.ttl = Math.min(target.ttl, extra.ttl);
@@ -147,7 +145,9 @@ class Merger {
   }
 
   result(): RRset[] {
-    return this.#list.map((r) => (this.#owned.has(r) ? freezeOwned(r as MutableRRset) : r));
+    if (this.#replaced.size === 0) return this.#list;
+    for (const owned of this.#owned) freezeOwned(owned as MutableRRset);
+    return this.#list.map((r) => this.#replaced.get(r) ?? r);
   }
 }
 
