@@ -13,19 +13,41 @@
  * small-buffer flood cheap). Not stored: SERVFAIL (a transient state, such as before the
  * first apply), FORMERR/NOTIMP/BADVERS (not worth it, and they depend on more than the key).
  * The whole cache is cleared when the zone view is swapped.
+ *
+ * Admission: a response is stored only the second time its key misses within a window
+ * (a "doorkeeper" as in TinyLFU). Names asked once, such as a random-subdomain flood,
+ * never enter the LRU, so they cost a hash and no insertion, eviction or retained
+ * garbage, and the cached popular names are not pushed out by them. The doorkeeper is a
+ * table of 32-bit fingerprints indexed by the same hash; a collision only delays or
+ * advances one admission.
+ *
+ * Stored buffers are the responses as sent, never copied again and never written to
+ * (hits copy out of them), so holding them is safe while a send is in flight.
  */
 import { LRUCache } from 'lru-cache';
 import { Flag, HEADER_SIZE } from './constants.js';
 import type { ScannedQuery } from './scanner.js';
 
 const RD_BYTE2 = Flag.RD >> 8;
+const DOORKEEPER_BITS = 16;
+const DOORKEEPER_MASK = (1 << DOORKEEPER_BITS) - 1;
 const CD_BYTE3 = Flag.CD;
 
 export class ResponseCache {
   readonly #lru: LRUCache<string, Buffer>;
+  readonly #seen = new Uint32Array(1 << DOORKEEPER_BITS);
 
   constructor(maxEntries: number) {
     this.#lru = new LRUCache<string, Buffer>({ max: maxEntries });
+  }
+
+  /** True when `key` missed recently (store it now); otherwise remembers this miss. */
+  admit(key: string): boolean {
+    const h = fnv1a(key);
+    const slot = h & DOORKEEPER_MASK;
+    if (this.#seen[slot] === h) return true;
+    this.#seen[slot] = h;
+    return false;
   }
 
   /**
@@ -41,15 +63,14 @@ export class ResponseCache {
     return this.#lru.get(key);
   }
 
-  /** Stores a private copy of `response` (the caller's buffer may be reused or pooled). */
-  set(key: string, response: Uint8Array): void {
-    const copy = Buffer.allocUnsafeSlow(response.length);
-    copy.set(response);
-    this.#lru.set(key, copy);
+  /** Stores `response`, which nobody may write to afterwards. */
+  set(key: string, response: Buffer): void {
+    this.#lru.set(key, response);
   }
 
   clear(): void {
     this.#lru.clear();
+    this.#seen.fill(0);
   }
 
   get size(): number {
@@ -69,4 +90,11 @@ export function patchInto(cached: Buffer, msg: Uint8Array, q: ScannedQuery, out:
   out[at + 2] = (cached[2] & ~RD_BYTE2) | (msg[2] & RD_BYTE2);
   out[at + 3] = (cached[3] & ~CD_BYTE3) | (msg[3] & CD_BYTE3);
   out.set(msg.subarray(HEADER_SIZE, q.questionEnd), at + HEADER_SIZE);
+}
+
+/** 32-bit FNV-1a over the string's UTF-16 code units (all < 256 or small here). */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

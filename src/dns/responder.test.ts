@@ -118,9 +118,18 @@ describe('Responder: policy', () => {
 });
 
 describe('Responder: cache', () => {
+  it('stores a response on its second miss (doorkeeper)', () => {
+    const { r } = responder();
+    ask(r, { name: 'host.example.' });
+    expect(r.cachedResponses).toBe(0);
+    ask(r, { name: 'host.example.' });
+    expect(r.cachedResponses).toBe(1);
+  });
   it('a hit patches ID, question case and RD', () => {
     const { r } = responder();
     ask(r, { id: 1, name: 'host.example.' });
+    ask(r, { id: 1, name: 'host.example.' });
+    expect(r.cachedResponses).toBe(1);
     const hit = ask(r, { id: 2, name: 'HOST.Example.', flags: 0 })!;
     expect(hit.packet.id).toBe(2);
     expect(hit.packet.questions?.[0].name).toBe('HOST.Example');
@@ -130,13 +139,19 @@ describe('Responder: cache', () => {
   it('is cleared on swap', () => {
     const { r, source } = responder();
     ask(r, { name: 'host.example.' });
+    ask(r, { name: 'host.example.' });
+    expect(r.cachedResponses).toBe(1);
     source.swap(zoneSet());
+    expect(r.cachedResponses).toBe(0);
     expect(ask(r, { name: 'host.example.' })!.flags & 0xf).toBe(Rcode.REFUSED);
   });
   it('keys on EDNS shape and size limit', () => {
     const { r } = responder();
     ask(r, { name: 'host.example.' });
+    ask(r, { name: 'host.example.' });
     expect(ask(r, { name: 'host.example.', edns: {} })!.packet.additionals).toHaveLength(1);
+    expect(ask(r, { name: 'host.example.' }, 'tcp')!.packet.answers).toHaveLength(1);
+    expect(r.cachedResponses).toBe(1);
     expect(ask(r, { name: 'host.example.', edns: { version: 1 } })!.bytes[5]).toBe(1);
     expect(ask(r, { name: 'host.example.', edns: { version: 1 } })!.packet.answers).toHaveLength(0);
   });
@@ -145,12 +160,16 @@ describe('Responder: cache', () => {
     const source = new SwappableViewSource(zoneSet({ origin: ['x'], lookup: () => (fail ? result('ServerFailure') : result('NoData')) }));
     const r = new Responder({ source, cacheSize: 10 });
     expect(ask(r, { name: 'x.' })!.flags & 0xf).toBe(Rcode.SERVFAIL);
+    expect(ask(r, { name: 'x.' })!.flags & 0xf).toBe(Rcode.SERVFAIL);
+    expect(r.cachedResponses).toBe(0);
     fail = false;
     expect(ask(r, { name: 'x.' })!.flags & 0xf).toBe(Rcode.NOERROR);
   });
   it('hits over TCP carry the length prefix', () => {
     const { r } = responder();
     r.respond(buildQuery({ name: 'host.example.' }), 'tcp', 4);
+    r.respond(buildQuery({ name: 'host.example.' }), 'tcp', 4);
+    expect(r.cachedResponses).toBe(1);
     const reply = r.respond(buildQuery({ name: 'host.example.' }), 'tcp', 4)!;
     expect(reply.readUInt16BE(0)).toBe(reply.length - 2);
   });

@@ -52,6 +52,11 @@ export class Responder {
     if (cache !== null) this.#source.onSwap(() => cache.clear());
   }
 
+  /** How many responses the cache holds (0 without a cache). */
+  get cachedResponses(): number {
+    return this.#cache?.size ?? 0;
+  }
+
   /**
    * The response to `msg` with `prefix` free bytes in front (2 for TCP: filled with the
    * length), or null when the message gets no reply. Never throws: an exception while
@@ -91,7 +96,9 @@ export class Responder {
     const out = Buffer.allocUnsafe(prefix + w.length);
     if (prefix !== 0) out.writeUInt16BE(w.length, 0);
     w.buf.copy(out, prefix, 0, w.length);
-    if (cacheable && key !== null) this.#cache?.set(key, out.subarray(prefix));
+    if (cacheable && key !== null && this.#cache !== null && this.#cache.admit(key)) {
+      this.#cache.set(key, prefix === 0 ? out : out.subarray(prefix));
+    }
     return out;
   }
 

@@ -67,7 +67,7 @@ export class MessageWriter {
     const word = Flag.QR | flags | (rcode & 0xf);
     b[2] = word >> 8;
     b[3] = word & 0xff;
-    b.fill(0, 4, HEADER_SIZE);
+    for (let i = 4; i < HEADER_SIZE; i++) b[i] = 0;
     this.#counts[0] = this.#counts[1] = this.#counts[2] = 0;
     this.#entries = 0;
     this.#len = HEADER_SIZE;
@@ -211,9 +211,9 @@ export class MessageWriter {
     for (let i = 0; i < this.#matchIndex; i++) {
       const label = name[i];
       this.#addEntry(name, i, at);
-      b[at] = label.length;
-      b.write(label, at + 1, 'latin1');
-      at += label.length + 1;
+      b[at++] = label.length;
+      // A JS loop beats Buffer#write's native call for labels this short.
+      for (let j = 0; j < label.length; j++) b[at++] = label.charCodeAt(j);
     }
     if (this.#matchOffset >= 0) {
       b.writeUInt16BE(0xc000 | this.#matchOffset, at);

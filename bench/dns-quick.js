@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * Quick UDP throughput check of the DNS front end.
+ *
+ * Starts the server in a child process on a loopback port, serving a generated zone of
+ * 10 000 names, and drives it from this process with a windowed UDP load generator (each
+ * socket keeps WINDOW queries in flight and sends the next on every reply). Three mixes:
+ *   hit      cache on, 100 hot names (every query after the first round is a cache hit)
+ *   nocache  cache off, all 10 000 names (scan + lookup + encode on every query)
+ *   miss     cache on, a fresh nonexistent name per query (lookup + encode + cache insert)
+ *   nxnocache  cache off, the same fresh nonexistent names (what `miss` costs without a cache)
+ *
+ * Usage: npm run build && node bench/dns-quick.js [seconds] [mix…]
+ *        node bench/dns-quick.js --inproc   (the responder alone, no sockets)
+ * (ANCHORDNS_DIST=/path/to/compiled/root points at another build; default ../dist.)
+ */
+import { fork } from 'node:child_process';
+import dgram from 'node:dgram';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = process.env.ANCHORDNS_DIST ?? path.join(here, '..', 'dist');
+const NAMES = 10_000;
+const SOCKETS = 4;
+const WINDOW = 64;
+
+async function importDns() {
+  return import(pathToFileURL(path.join(dist, 'dns/index.js')).href);
+}
+
+/** The generated zone set: SOA, NS, and NAMES A records svc0…svc9999. */
+async function benchZoneSet() {
+  const { buildZone } = await import(pathToFileURL(path.join(dist, 'zone/zone.js')).href);
+  const { ZoneSet } = await import(pathToFileURL(path.join(dist, 'zone/zone-set.js')).href);
+  const { aRdata, nameRdata, soaRdata } = await import(pathToFileURL(path.join(dist, 'zone/rdata-build.js')).href);
+  const origin = ['bench', 'clusterset', 'local'];
+  const n = (label) => [label, ...origin];
+  const rrsets = [
+    { owner: origin, type: 6, ttl: 5, rdata: [soaRdata({ mname: n('ns'), rname: n('hostmaster'), serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 })] },
+    { owner: origin, type: 2, ttl: 5, rdata: [nameRdata(n('ns'))] },
+    { owner: n('ns'), type: 1, ttl: 5, rdata: [aRdata('127.0.0.1')] },
+  ];
+  for (let i = 0; i < NAMES; i++) {
+    rrsets.push({ owner: n(`svc${i}`), type: 1, ttl: 5, rdata: [aRdata(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)] });
+  }
+  return ZoneSet.of([buildZone(origin, rrsets)]);
+}
+
+async function serve(cacheSize) {
+  const { createDnsServer, SwappableViewSource } = await importDns();
+  const source = new SwappableViewSource(await benchZoneSet());
+  const server = createDnsServer({ host: '127.0.0.1', port: 0, source, cacheSize });
+  const { udpPort } = await server.listen();
+  process.send({ port: udpPort });
+  process.on('disconnect', () => server.close().then(() => process.exit(0)));
+}
+
+function query(id, name) {
+  const labels = name.split('.');
+  const size = 12 + labels.reduce((s, l) => s + l.length + 1, 0) + 1 + 4;
+  const b = Buffer.alloc(size);
+  b.writeUInt16BE(id, 0);
+  b.writeUInt16BE(0x0100, 2);
+  b.writeUInt16BE(1, 4);
+  let at = 12;
+  for (const l of labels) {
+    b[at++] = l.length;
+    at += b.write(l, at, 'latin1');
+  }
+  b[at++] = 0;
+  b.writeUInt16BE(1, at);
+  b.writeUInt16BE(1, at + 2);
+  return b;
+}
+
+/** Sends for `seconds` with SOCKETS × WINDOW queries in flight; returns answered qps. */
+function load(port, seconds, nextName) {
+  return new Promise((resolve) => {
+    let answered = 0;
+    let counting = false;
+    const sockets = [];
+    const send = (s) => s.send(query(Math.floor(Math.random() * 65536), nextName()), port, '127.0.0.1');
+    for (let i = 0; i < SOCKETS; i++) {
+      const s = dgram.createSocket('udp4');
+      s.on('message', () => {
+        if (counting) answered++;
+        send(s);
+      });
+      sockets.push(s);
+      s.bind(0, () => {
+        for (let w = 0; w < WINDOW; w++) send(s);
+      });
+    }
+    // Lost datagrams would shrink the window: top it up every 50 ms.
+    const refill = setInterval(() => sockets.forEach((s) => send(s)), 50);
+    setTimeout(() => (counting = true), 500); // warm-up
+    setTimeout(() => {
+      clearInterval(refill);
+      sockets.forEach((s) => s.close());
+      resolve(Math.round(answered / seconds));
+    }, 500 + seconds * 1000);
+  });
+}
+
+async function run(mix, seconds) {
+  const cacheSize = mix.endsWith('nocache') ? 0 : 10_000;
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(cacheSize)], {
+    stdio: 'inherit',
+    execArgv: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  });
+  const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
+  let i = 0;
+  const nextName = {
+    hit: () => `svc${i++ % 100}.bench.clusterset.local`,
+    nocache: () => `svc${i++ % NAMES}.bench.clusterset.local`,
+    miss: () => `x${i++}.bench.clusterset.local`,
+    nxnocache: () => `x${i++}.bench.clusterset.local`,
+  }[mix];
+  const qps = await load(port, seconds, nextName);
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.disconnect();
+  });
+  console.log(`${mix.padEnd(8)} ${qps} qps`);
+}
+
+/**
+ * The query path without sockets: Responder.respond on prebuilt queries, so the cost of
+ * scan + cache or lookup + encode is measured apart from syscalls.
+ */
+async function inProcess() {
+  const { Responder, SwappableViewSource } = await importDns();
+  const source = new SwappableViewSource(await benchZoneSet());
+  const count = 100_000;
+  const cases = {
+    hit: [10_000, (i) => `svc${i % 100}.bench.clusterset.local`],
+    nocache: [0, (i) => `svc${i % NAMES}.bench.clusterset.local`],
+    miss: [10_000, (i) => `x${i}.bench.clusterset.local`],
+    nxnocache: [0, (i) => `x${i}.bench.clusterset.local`],
+  };
+  const only = process.argv.slice(3);
+  for (const [mix, [cacheSize, name]] of Object.entries(cases)) {
+    if (only.length > 0 && !only.includes(mix)) continue;
+    const results = [];
+    for (let round = 0; round < 5; round++) {
+      // Fresh names per round (the `miss` mixes must never repeat a name).
+      const queries = Array.from({ length: count }, (_, i) => query(i & 0xffff, name(round * count + i)));
+      const responder = new Responder({ source, cacheSize });
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < count; i++) responder.respond(queries[i], 'udp', 4);
+      results.push(Number(process.hrtime.bigint() - started) / count);
+    }
+    const ns = results.sort((a, b) => a - b)[2];
+    console.log(`in-process ${mix.padEnd(9)} ${ns.toFixed(0)} ns/query  (${Math.round(1e9 / ns)} qps, median of 5)`);
+  }
+}
+
+if (process.argv[2] === '--inproc') {
+  await inProcess();
+} else if (process.argv[2] === '--serve') {
+  await serve(Number(process.argv[3]));
+} else {
+  const seconds = Number(process.argv[2] ?? 5);
+  const mixes = process.argv.slice(3);
+  for (const mix of mixes.length > 0 ? mixes : ['hit', 'nocache', 'miss', 'nxnocache']) await run(mix, seconds);
+}

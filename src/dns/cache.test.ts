@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ResponseCache, patchInto } from './cache.js';
+import { ScannedQuery, scanQuery } from './scanner.js';
+import { buildQuery } from './testing/wire.js';
+
+function scanned(msg: Buffer): ScannedQuery {
+  const q = new ScannedQuery();
+  scanQuery(msg, q);
+  return q;
+}
+
+describe('ResponseCache', () => {
+  it('keys ignore case and ID, but not type, EDNS shape or limit', () => {
+    const k = (spec: Parameters<typeof buildQuery>[0], limit = 512) => ResponseCache.key(scanned(buildQuery(spec)), limit);
+    expect(k({ name: 'A.example.', id: 1 })).toBe(k({ name: 'a.EXAMPLE.', id: 2 }));
+    expect(k({ name: 'a.example.' })).not.toBe(k({ name: 'a.example.', qtype: 28 }));
+    expect(k({ name: 'a.example.' })).not.toBe(k({ name: 'a.example.', edns: {} }));
+    expect(k({ name: 'a.example.', edns: {} })).not.toBe(k({ name: 'a.example.', edns: { do: true } }));
+    expect(k({ name: 'a.example.' })).not.toBe(k({ name: 'a.example.' }, 65535));
+    expect(k({ name: 'ab.example.' })).not.toBe(k({ name: 'a.bexample.' }));
+  });
+
+  it('admits a key on its second miss', () => {
+    const cache = new ResponseCache(10);
+    expect(cache.admit('k')).toBe(false);
+    expect(cache.admit('k')).toBe(true);
+    cache.clear();
+    expect(cache.admit('k')).toBe(false);
+  });
+
+  it('patchInto copies ID, question spelling, RD and CD from the query', () => {
+    const stored = Buffer.from(buildQuery({ id: 1, name: 'www.example.', flags: 0x8100 }));
+    const msg = buildQuery({ id: 0xabcd, name: 'WwW.ExAmPlE.', flags: 0x0010 });
+    const out = Buffer.alloc(stored.length + 2);
+    patchInto(stored, msg, scanned(msg), out, 2);
+    expect(out.readUInt16BE(2)).toBe(0xabcd);
+    expect(out.readUInt16BE(4)).toBe(0x8010); // QR kept, RD cleared, CD set
+    expect(out.subarray(14, 14 + 12).toString('latin1')).toBe('\x03WwW\x07ExAmPlE');
+  });
+});
