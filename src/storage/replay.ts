@@ -1,19 +1,23 @@
 /**
- * Recovery: rebuild every group's in-memory log from its newest snapshot file plus the WAL.
+ * Recovery: rebuild every group's in-memory log by replaying the WAL, then attach each
+ * group's newest valid snapshot file.
  *
- * Rules (the WAL is the history, snapshots are shortcuts through it):
- * - A group starts from its newest valid snapshot (or empty). Records at or below that
- *   snapshot's index are already covered and skipped.
+ * Rules (the WAL is the history; snapshot files hold state-machine images):
  * - An entries record discards held entries at or above its first index, so the entries a
  *   new leader wrote over an old leader's win (etcd-io/raft doc.go, persist step).
- * - A snapshot marker above the loaded snapshot means the snapshot file it announced is
- *   missing or damaged: that is an error, never a silent gap.
+ * - A snapshot marker restarts the log at (index, term); a compact record drops entries
+ *   up to its index, or restarts the log there if they lived in removed segments.
+ * - Entries that start past the end of the log are legal only when the gap lay in removed
+ *   segments, which compaction allowed only below the group's snapshot: the log then
+ *   restarts at the snapshot. Any other gap is damage.
+ * - A marker above the newest loaded snapshot means the file it announced is missing or
+ *   damaged: an error, never a silent hole.
  * - Damage in the last segment is a torn or partial write: the file is cut before it (the
  *   write was never acknowledged, since acks wait for fdatasync) and logged. Damage in any
  *   older segment cannot come from a crash, so it is a hard error naming file and offset.
  */
 import { readFile } from 'node:fs/promises';
-import type { HardState, Snapshot } from '../raft/types.js';
+import type { Entry, HardState, Snapshot } from '../raft/types.js';
 import { WalCorruptError } from './errors.js';
 import { LogMirror } from './log-mirror.js';
 import { truncateDurably } from './fsutil.js';
@@ -33,25 +37,20 @@ export interface Recovered {
   readonly durable: Map<string, DurableState>;
 }
 
-export function mirrorFromSnapshot(snap: Snapshot | undefined): LogMirror {
-  const ms = new LogMirror();
-  if (snap !== undefined && snap.metadata.index > 0) ms.applySnapshot(snap);
-  return ms;
-}
-
 export async function recover(
   segments: readonly SegmentMeta[],
   snapshots: Map<string, Snapshot>,
   log: Logger,
 ): Promise<Recovered> {
   const groups = new Map<string, LogMirror>();
-  for (const [g, s] of snapshots) groups.set(g, mirrorFromSnapshot(s));
   for (let i = 0; i < segments.length; i++) {
     await replaySegment(segments[i], i === segments.length - 1, groups, log, snapshots);
   }
-  for (const [g, s] of snapshots) {
-    // Entries above the snapshot were replayed; the mirror must still serve the snapshot itself.
-    groups.get(g)?.adoptSnapshot(s);
+  for (const [g, snap] of snapshots) {
+    const ms = groupOf(groups, g);
+    // The log never ends before its snapshot (e.g. every record was in removed segments).
+    if (ms.lastIndex() < snap.metadata.index) ms.resetTo(snap.metadata.index, snap.metadata.term);
+    ms.adoptSnapshot(snap);
   }
   const durable = new Map<string, DurableState>();
   for (const [g, ms] of groups) durable.set(g, durableOf(ms));
@@ -100,34 +99,36 @@ function groupOf(groups: Map<string, LogMirror>, g: string): LogMirror {
 /** Applies one record; throws (wrapped by the caller with file and offset) when it contradicts the state. */
 function applyRecord(groups: Map<string, LogMirror>, rec: WalRecord, snapshots: Map<string, Snapshot>): void {
   const ms = groupOf(groups, rec.group);
-  const base = ms.firstIndex() - 1;
   switch (rec.type) {
     case RecordType.Entries:
-      ms.replayAppend(rec.entries);
+      replayEntries(ms, rec.group, rec.entries, snapshots.get(rec.group));
       return;
     case RecordType.HardState:
       ms.setHardState(rec.hardState);
       return;
-    case RecordType.Snapshot:
-      restartAtSnapshot(ms, rec.group, rec.index, snapshots.get(rec.group));
+    case RecordType.Snapshot: {
+      const held = snapshots.get(rec.group)?.metadata.index ?? 0;
+      if (rec.index > held) {
+        throw new Error(`snapshot marker at index ${rec.index} but the newest valid snapshot of group "${rec.group}" is at ${held}`);
+      }
+      ms.resetTo(rec.index, rec.term);
       return;
+    }
     case RecordType.Compact:
-      if (rec.index <= base) return;
+      if (rec.index < ms.firstIndex()) return;
       if (rec.index <= ms.lastIndex()) ms.compact(rec.index);
       else ms.resetTo(rec.index, rec.term); // the entries it covers lived in removed segments
       return;
   }
 }
 
-/**
- * A snapshot was installed here: every entry held before it was discarded. The newest
- * loaded snapshot is at or above it (it was fsynced before the marker was written), and
- * restarting the log at that snapshot is equivalent, since it covers everything up to it.
- */
-function restartAtSnapshot(ms: LogMirror, group: string, index: number, snap: Snapshot | undefined): void {
-  const held = snap?.metadata.index ?? 0;
-  if (snap === undefined || index > held) {
-    throw new Error(`snapshot marker at index ${index} but the newest valid snapshot of group "${group}" is at ${held}`);
+function replayEntries(ms: LogMirror, group: string, ents: readonly Entry[], snap: Snapshot | undefined): void {
+  if (ents.length === 0) return;
+  const first = ents[0].index;
+  if (first > ms.lastIndex() + 1) {
+    const s = snap?.metadata.index ?? 0;
+    if (first - 1 > s) throw new Error(`entries of group "${group}" start at ${first}, after a gap from ${ms.lastIndex()} not covered by a snapshot (at ${s})`);
+    ms.resetTo(s, snap?.metadata.term ?? 0);
   }
-  ms.resetTo(held, snap.metadata.term);
+  ms.replayAppend(ents);
 }
