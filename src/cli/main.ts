@@ -5,6 +5,8 @@
  */
 import { Command } from 'commander';
 import { registerServeCommand } from './serve-command.js';
+import { registerClientCommands } from './client-commands.js';
+import { registerDemoCommand } from './demo-command.js';
 
 const program = new Command();
 program
@@ -13,6 +15,8 @@ program
   .version('0.1.0');
 
 registerServeCommand(program);
+registerClientCommands(program);
+registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`anchordns: ${(error as Error).message}\n`);

@@ -3,11 +3,12 @@
  * peer port, each with its own config file and data directory, as an operator would run
  * them on three machines.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAnchor, type AnchorProcess } from './anchor-process.js';
 import { freePortsOn } from './ports.js';
+import { localHosts, writeLocalGroupConfigs } from '../../src/anchor/group-config.js';
 
 export interface GroupMember {
   readonly id: string;
@@ -28,29 +29,11 @@ export class AnchorGroup {
   }
 
   /** Writes configs for `size` anchors (ids a1…) and starts none yet. */
-  static async create(size: number, extra = ''): Promise<AnchorGroup> {
+  static async create(size: 1 | 3 | 5, extra = ''): Promise<AnchorGroup> {
     const dir = await mkdtemp(join(tmpdir(), 'anchordns-group-'));
-    const hosts = Array.from({ length: size }, (_, i) => `127.0.0.${i + 2}`);
-    const [dns, http, peer] = await freePortsOn(hosts, 3);
-    const ids = hosts.map((_, i) => `a${i + 1}`);
-    const memberLines = ids.map((id, i) => `      ${id}: { peer: "${hosts[i]}:${peer}", dns: "${hosts[i]}" }`).join('\n');
-    const members: GroupMember[] = [];
-    for (const [i, id] of ids.entries()) {
-      const config = join(dir, `${id}.yaml`);
-      await writeFile(config, [
-        `id: ${id}`,
-        `listen: { dns: "${hosts[i]}:${dns}", http: "${hosts[i]}:${http}", peer: "${hosts[i]}:${peer}" }`,
-        `dataDir: ${join(dir, `data-${id}`)}`,
-        `dnsPort: ${dns}`,
-        'segments:',
-        '  - apex: clusterset.local',
-        '    members:',
-        memberLines,
-        extra,
-      ].join('\n'));
-      members.push({ id, host: hosts[i]!, config, process: undefined });
-    }
-    return new AnchorGroup(members, dns!, http!);
+    const [dnsPort, httpPort, peerPort] = await freePortsOn(localHosts(size), 3);
+    const written = await writeLocalGroupConfigs({ dir, size, dnsPort: dnsPort!, httpPort: httpPort!, peerPort: peerPort!, extra });
+    return new AnchorGroup(written.map((m) => ({ ...m, process: undefined })), dnsPort!, httpPort!);
   }
 
   async start(member: GroupMember): Promise<void> {
