@@ -33,6 +33,8 @@ export class Zone implements ZoneView {
   readonly rrsets: readonly RRset[];
   /** The apex SOA RRset as in the zone. */
   readonly soa: RRset;
+  /** The SOA serial (RFC 1035 §3.3.13). */
+  readonly serial: number;
   /** The SOA for negative answers: TTL = min(SOA TTL, MINIMUM) (RFC 2308 §3, §5). */
   readonly negativeSoa: RRset;
   /** Shared results for names that do not exist / hold no data of the asked type. */
@@ -48,7 +50,8 @@ export class Zone implements ZoneView {
     this.rrsets = rrsets;
     this.root = root;
     this.soa = soa;
-    const minimum = soaFields(soa.rdata[0]).minimum;
+    const { serial, minimum } = soaFields(soa.rdata[0]);
+    this.serial = serial;
     this.negativeSoa = Object.freeze({ ...soa, ttl: Math.min(soa.ttl, minimum) });
     const authority = Object.freeze([this.negativeSoa]);
     this.nameError = negative('NameError', authority);
