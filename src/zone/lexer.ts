@@ -24,7 +24,7 @@ const SPACE = new Set([' ', '\t', '\r']);
 /** Lexes `text`; errors name `file` and the line. */
 export function lexZone(text: string, file: string): Entry[] {
   const entries: Entry[] = [];
-  const state = { line: 1, depth: 0, entryLine: 1, tokens: [] as Token[], blank: false };
+  const state: LexState = { line: 1, depth: 0, entryLine: 1, tokens: [], blank: false };
   let atLineStart = true;
   let i = 0;
   while (i < text.length) {
@@ -33,33 +33,38 @@ export function lexZone(text: string, file: string): Entry[] {
       state.blank = SPACE.has(ch);
       state.entryLine = state.line;
     }
-    atLineStart = false;
-    if (ch === '\n') {
-      state.line++;
-      atLineStart = true;
-      if (state.depth === 0) flush(entries, state);
-      i++;
-    } else if (SPACE.has(ch)) {
-      i++;
-    } else if (ch === ';') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (ch === '(' || ch === ')') {
-      state.depth += ch === '(' ? 1 : -1;
-      if (state.depth < 0) throw new ZoneFileError(file, state.line, "unbalanced ')'");
-      i++;
-    } else if (ch === '"') {
-      i = readQuoted(text, i, file, state);
-    } else {
-      i = readPlain(text, i, state.tokens);
-    }
+    atLineStart = ch === '\n';
+    i = step(text, i, file, state, entries);
   }
   if (state.depth > 0) throw new ZoneFileError(file, state.line, "unclosed '(' at end of file");
   flush(entries, state);
   return entries;
 }
 
+// Consumes what starts at text[i]; returns the index after it.
+function step(text: string, i: number, file: string, state: LexState, entries: Entry[]): number {
+  const ch = text[i];
+  if (ch === '\n') {
+    state.line++;
+    if (state.depth === 0) flush(entries, state);
+    return i + 1;
+  }
+  if (SPACE.has(ch)) return i + 1;
+  if (ch === ';') {
+    const end = text.indexOf('\n', i);
+    return end < 0 ? text.length : end;
+  }
+  if (ch === '(' || ch === ')') {
+    state.depth += ch === '(' ? 1 : -1;
+    if (state.depth < 0) throw new ZoneFileError(file, state.line, "unbalanced ')'");
+    return i + 1;
+  }
+  return ch === '"' ? readQuoted(text, i, file, state) : readPlain(text, i, state.tokens);
+}
+
 interface LexState {
   line: number;
+  depth: number;
   entryLine: number;
   tokens: Token[];
   blank: boolean;
