@@ -134,13 +134,19 @@ export function committedEntryInCurrentTerm(r: Raft): boolean {
   return r.log.zeroTermOnOutOfBounds(r.log.committed) === r.term;
 }
 
+/**
+ * Thesis §6.4: (1) wait until an entry of this term is committed, (2) record the commit index,
+ * (3) confirm leadership with a heartbeat round, (4) answer with the recorded index. A single
+ * voter skips (3). Unlike etcd, step (1) also applies to a single voter: its commit index
+ * after a restart may lag what it committed before.
+ */
 function handleReadIndex(r: Raft, m: Message): void {
-  if (r.trk.isSingleton()) {
-    sendReadIndexResponse(r, m, r.log.committed);
-    return;
-  }
   if (!committedEntryInCurrentTerm(r)) {
     r.pendingReadIndexMessages.push(m);
+    return;
+  }
+  if (r.trk.isSingleton()) {
+    sendReadIndexResponse(r, m, r.log.committed);
     return;
   }
   r.readOnly.addRequest(r.log.committed, m);

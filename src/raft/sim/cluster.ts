@@ -108,13 +108,19 @@ export class Simulation {
   step(): void {
     this.#now++;
     for (const [id, h] of this.hosts) if (!this.down.has(id)) h.node.tick();
-    for (const m of this.net.due(this.#now)) this.deliver(m);
+    for (const m of this.net.due(this.#now, (m) => this.lost(m))) this.deliver(m);
     for (const [id, h] of this.hosts) {
       if (this.down.has(id)) continue;
       while (!this.down.has(id) && h.node.hasReady()) this.processReady(id, h);
       if (this.down.has(id)) continue;
       this.check.observeRole(id, h.node.raft);
     }
+  }
+
+  /** The transport learned that m was not delivered: report a failed snapshot to its sender. */
+  private lost(m: Message): void {
+    const from = this.hosts.get(m.from);
+    if (m.type === MessageType.MsgSnap && from && !this.down.has(m.from)) from.node.reportSnapshot(m.to, false);
   }
 
   private deliver(m: Message): void {
@@ -140,7 +146,7 @@ export class Simulation {
     }
     for (const m of rd.messages) {
       if (m.type === MessageType.MsgSnap) this.stats.snapshotsSent++;
-      this.net.send(m, this.#now);
+      if (!this.net.send(m, this.#now)) this.lost(m);
     }
     h.apply(rd);
     h.node.advance();

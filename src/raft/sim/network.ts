@@ -35,11 +35,12 @@ export class SimNetwork {
     this.faults = faults;
   }
 
-  send(m: Message, now: number): void {
+  /** Queues m; false if it was lost at once (the transport would report the failure). */
+  send(m: Message, now: number): boolean {
     this.stats.sent++;
     if (this.rand() < this.faults.drop) {
       this.stats.dropped++;
-      return;
+      return false;
     }
     const copies = this.rand() < this.faults.dup ? 2 : 1;
     if (copies === 2) this.stats.duplicated++;
@@ -47,10 +48,11 @@ export class SimNetwork {
       const at = now + Math.floor(this.rand() * (this.faults.maxDelay + 1));
       this.#inflight.push({ at, seq: this.#seq++, m });
     }
+    return true;
   }
 
-  /** Messages due at `now`, shuffled among themselves; cut links are dropped here. */
-  due(now: number): Message[] {
+  /** Messages due at `now`, shuffled among themselves; those on cut links go to `lost`. */
+  due(now: number, lost: (m: Message) => void): Message[] {
     const ready: InFlight[] = [];
     const rest: InFlight[] = [];
     for (const f of this.#inflight) (f.at <= now ? ready : rest).push(f);
@@ -61,8 +63,10 @@ export class SimNetwork {
     }
     const out: Message[] = [];
     for (const f of ready) {
-      if (this.isCut(f.m.from, f.m.to)) this.stats.cut++;
-      else out.push(f.m);
+      if (this.isCut(f.m.from, f.m.to)) {
+        this.stats.cut++;
+        lost(f.m);
+      } else out.push(f.m);
     }
     return out;
   }

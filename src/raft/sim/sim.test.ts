@@ -7,6 +7,7 @@ import { Simulation, type SimStats } from './cluster.js';
 
 const SEEDS_3 = Number(process.env.SIM_SEEDS_3 ?? 2000);
 const SEEDS_5 = Number(process.env.SIM_SEEDS_5 ?? 1000);
+const SEEDS_1 = Number(process.env.SIM_SEEDS_1 ?? 300);
 const CHAOS_TICKS = 150;
 const LIVENESS_TICKS = 300;
 
@@ -50,12 +51,18 @@ if (process.env.SEED !== undefined) {
   });
 } else {
   describe('raft simulator', () => {
-    for (const [nodes, seeds] of [[3, SEEDS_3], [5, SEEDS_5]] as const) {
+    for (const [nodes, seeds] of [[1, SEEDS_1], [3, SEEDS_3], [5, SEEDS_5]] as const) {
       it(`${nodes} nodes × ${seeds} seeds: safety after every step, liveness after healing`, () => {
         const stats = runSeeds(nodes, 1, seeds);
         const t = total(stats);
         console.log(`sim ${nodes} nodes, ${seeds} seeds:`, JSON.stringify(t));
-        assertFaultsInjected(t);
+        if (nodes === 1) {
+          // A single voter: crashes happen between persisting and advancing; nothing committed may be lost.
+          expect(t.midReadyCrashes).toBeGreaterThan(0);
+          expect(t.committed).toBeGreaterThan(0);
+        } else {
+          assertFaultsInjected(t);
+        }
       }, 600_000);
     }
   });
