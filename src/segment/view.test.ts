@@ -53,6 +53,17 @@ describe('segment zone view', () => {
     expect(summary(result).answer).toEqual(['www.clusterset.local 5 x1', 'web.demo.svc.clusterset.local 1 x1']);
   });
 
+  it('answers the reserved names between a service and its pods with NXDOMAIN, keeping NODATA for real names', () => {
+    const zone = zoneWith([{
+      op: 'upsertExport', namespace: 'demo', service: 'db',
+      export: { cluster: 'east', type: 'Headless', ips: [], ports: [{ name: 'pg', protocol: 'TCP', port: 5432 }], endpoints: [{ addresses: ['10.0.0.1'], hostname: 'db-0' }] },
+    }]);
+    expect(zone.lookup(q('east.db.demo.svc.clusterset.local'), RRType.A).kind).toBe('NameError');
+    expect(zone.lookup(q('_tcp.db.demo.svc.clusterset.local'), RRType.SRV).kind).toBe('NameError');
+    expect(zone.lookup(q('db-0.east.db.demo.svc.clusterset.local'), RRType.AAAA).kind).toBe('NoData');
+    expect(zone.lookup(q('db.demo.svc.clusterset.local'), RRType.TXT).kind).toBe('NoData');
+  });
+
   it('answers SERVFAIL before the first apply', () => {
     expect(new PendingZone(APEX).lookup().kind).toBe('ServerFailure');
   });

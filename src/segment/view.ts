@@ -36,8 +36,9 @@ export interface SegmentBase {
   readonly members: readonly SegmentMember[];
 }
 
-export function buildSegmentZone(base: SegmentBase, state: SegmentState): Zone {
+export function buildSegmentZone(base: SegmentBase, state: SegmentState): SegmentZone {
   const rrsets: RRset[] = [];
+  const services = new Set<string>();
   rrsets.push(soaFor(base, state.serial));
   for (const rrset of base.fileRRsets) if (rrset.type !== RRType.SOA) rrsets.push(rrset);
   if (!base.fileRRsets.some((r) => r.type === RRType.NS && r.owner.length === base.apex.length)) rrsets.push(...apexNs(base));
@@ -46,9 +47,44 @@ export function buildSegmentZone(base: SegmentBase, state: SegmentState): Zone {
   }
   for (const raw of state.rrsets()) rrsets.push(rawRRset(raw, base.apex));
   for (const key of state.serviceKeys()) {
-    rrsets.push(...buildServiceRecords(base.apex, state.service(key)!, state.policy.serviceTtl).rrsets);
+    const records = buildServiceRecords(base.apex, state.service(key)!, state.policy.serviceTtl);
+    rrsets.push(...records.rrsets);
+    services.add(records.serviceName.join('.'));
   }
-  return buildZone(base.apex, rrsets);
+  return new SegmentZone(buildZone(base.apex, rrsets), services);
+}
+
+/**
+ * A segment's zone with the one MCS rule plain RFC 1034 lookup does not give: names
+ * between a service and its per-pod names (`<clusterid>.<svc>`, `_<proto>.<svc>`) are
+ * reserved and answer NXDOMAIN (specification.md §2.3.4, §2.4.4; CoreDNS does the same),
+ * although per-pod names below them make them empty non-terminals.
+ */
+export class SegmentZone implements ZoneView {
+  readonly zone: Zone;
+  readonly #services: ReadonlySet<string>;
+  /** Labels in `<svc>.<ns>.svc.<apex>`. */
+  readonly #serviceDepth: number;
+
+  constructor(zone: Zone, services: ReadonlySet<string>) {
+    this.zone = zone;
+    this.#services = services;
+    this.#serviceDepth = zone.origin.length + 3;
+  }
+
+  get origin(): Labels {
+    return this.zone.origin;
+  }
+
+  lookup(qname: Labels, qtype: number): LookupResult {
+    const result = this.zone.lookup(qname, qtype);
+    if (result.kind !== 'NoData' || qname.length <= this.#serviceDepth || !this.#belowService(qname)) return result;
+    return this.zone.lookup(qname, RRType.ANY).kind === 'NoData' ? this.zone.nameError : result;
+  }
+
+  #belowService(qname: Labels): boolean {
+    return this.#services.has(qname.slice(qname.length - this.#serviceDepth).join('.'));
+  }
 }
 
 /** The file's SOA with the state's serial, or the MCS SOA of DESIGN.md ("DNS answers"). */
