@@ -8,7 +8,7 @@ import { Simulation, type SimStats } from './cluster.js';
 const SEEDS_3 = Number(process.env.SIM_SEEDS_3 ?? 2000);
 const SEEDS_5 = Number(process.env.SIM_SEEDS_5 ?? 1000);
 const SEEDS_1 = Number(process.env.SIM_SEEDS_1 ?? 300);
-const CHAOS_TICKS = 150;
+const CHAOS_TICKS = 300;
 const LIVENESS_TICKS = 300;
 
 function runSeeds(nodes: number, from: number, count: number): SimStats[] {
