@@ -53,6 +53,15 @@ async function serve(cacheSize) {
   const server = createDnsServer({ host: '127.0.0.1', port: 0, source, cacheSize });
   const { udpPort } = await server.listen();
   process.send({ port: udpPort });
+  // CPU time is the robust figure on a shared machine: the parent brackets its counting
+  // window with `mark` messages and gets the server's user+system µs for that window.
+  let mark = process.cpuUsage();
+  process.on('message', (m) => {
+    if (m !== 'mark') return;
+    const used = process.cpuUsage(mark);
+    mark = process.cpuUsage();
+    process.send({ cpuMicros: used.user + used.system });
+  });
   process.on('disconnect', () => server.close().then(() => process.exit(0)));
 }
 
@@ -74,8 +83,16 @@ function query(id, name) {
   return b;
 }
 
-/** Sends for `seconds` with SOCKETS × WINDOW queries in flight; returns answered qps. */
-function load(port, seconds, nextName) {
+/** Asks the server child for its CPU µs since the last mark. */
+function cpuMark(child) {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m.cpuMicros));
+    child.send('mark');
+  });
+}
+
+/** Sends for `seconds` with SOCKETS × WINDOW queries in flight; returns answered count and server CPU µs. */
+function load(child, port, seconds, nextName) {
   return new Promise((resolve) => {
     let answered = 0;
     let counting = false;
@@ -94,11 +111,16 @@ function load(port, seconds, nextName) {
     }
     // Lost datagrams would shrink the window: top it up every 50 ms.
     const refill = setInterval(() => sockets.forEach((s) => send(s)), 50);
-    setTimeout(() => (counting = true), 500); // warm-up
     setTimeout(() => {
+      counting = true; // after warm-up
+      void cpuMark(child);
+    }, 500);
+    setTimeout(async () => {
+      counting = false;
+      const cpuMicros = await cpuMark(child);
       clearInterval(refill);
       sockets.forEach((s) => s.close());
-      resolve(Math.round(answered / seconds));
+      resolve({ answered, cpuMicros });
     }, 500 + seconds * 1000);
   });
 }
@@ -117,12 +139,16 @@ async function run(mix, seconds) {
     miss: () => `x${i++}.bench.clusterset.local`,
     nxnocache: () => `x${i++}.bench.clusterset.local`,
   }[mix];
-  const qps = await load(port, seconds, nextName);
+  const { answered, cpuMicros } = await load(child, port, seconds, nextName);
   await new Promise((resolve) => {
     child.once('exit', resolve);
     child.disconnect();
   });
-  console.log(`${mix.padEnd(8)} ${qps} qps`);
+  const perQuery = cpuMicros / answered;
+  console.log(
+    `udp ${mix.padEnd(9)} ${Math.round(answered / seconds)} qps answered, ` +
+      `server CPU ${perQuery.toFixed(2)} µs/query (${Math.round(1e6 / perQuery)} qps per core)`,
+  );
 }
 
 /**

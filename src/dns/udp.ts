@@ -9,6 +9,12 @@ import dgram from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
 import type { QueryHandler } from './handler.js';
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+function literalLookup(address: string, options: unknown, callback: LookupCallback): void {
+  callback(null, address, address.includes(':') ? 6 : 4);
+}
+
 export class UdpListener {
   readonly #socket: dgram.Socket;
   readonly #handler: QueryHandler;
@@ -21,6 +27,9 @@ export class UdpListener {
       ipv6Only: this.#family === 6,
       // Replies are small and bursts are short; a larger kernel buffer absorbs bursts.
       recvBufferSize: 4 * 1024 * 1024,
+      // Replies go to the literal address the query came from: resolve it synchronously
+      // instead of through dns.lookup, which defers every send by a tick.
+      lookup: literalLookup,
     });
     this.#handler = handler;
     this.#socket.on('message', this.#onMessage);
