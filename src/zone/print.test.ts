@@ -28,6 +28,7 @@ ns.sub       IN A    192.0.2.53
 hinfo        IN HINFO "PC" "Linux"
 dname        IN DNAME other.example.net.
 bad-a        IN TYPE1 \\# 4 7f000001
+tlsa         IN TLSA 3 1 1 ABCDEF
 `;
 
 // RRsets as comparable data: owner, type, ttl and hex RDATA, in zone order.
@@ -52,7 +53,8 @@ describe('printer', () => {
     expect(lines).toContain('esc\\.dot.example.\t3600\tIN\tA\t192.0.2.4');
     expect(lines).toContain('sp\\032ace.example.\t3600\tIN\tPTR\thost.example.');
     expect(lines).toContain('opaque.example.\t3600\tIN\tTYPE65280\t\\# 4 0a000001');
-    expect(lines).toContain('ds-like.example.\t3600\tIN\tTYPE43\t\\# 5 0102030405');
+    expect(lines).toContain('ds-like.example.\t3600\tIN\tDS\t258 3 4 05');
+    expect(lines).toContain('tlsa.example.\t3600\tIN\tTLSA\t3 1 1 abcdef');
     expect(lines).toContain('txt.example.\t3600\tIN\tTXT\t"one" "two \\"quoted\\"" "semi;colon" "\\000\\255" ""');
     expect(lines).toContain('bad-a.example.\t3600\tIN\tA\t127.0.0.1');
     expect(lines.filter((l) => !l.startsWith(';')).every((l) => l.split('\t').length === 5)).toBe(true);

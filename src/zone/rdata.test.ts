@@ -29,7 +29,9 @@ const cases = [
   { type: 'TYPE65280', text: '\\# 4 0a000001', wire: '0a000001', out: '\\# 4 0a000001' },
   { type: 'A', text: '\\# 4 0A000001', wire: '0a000001', out: '10.0.0.1' },
   { type: 'TYPE1000', text: '\\# 0', wire: '', out: '\\# 0' },
-  { type: 'DS', text: '\\# 3 01 0203', wire: '010203', out: '\\# 3 010203' },
+  { type: 'DS', text: '12345 8 2 0123 4567', wire: '3039080201234567', out: '12345 8 2 01234567' },
+  { type: 'DS', text: '\\# 5 01 02030405', wire: '0102030405', out: '258 3 4 05' },
+  { type: 'TYPE1000', text: '\\# 3 01 0203', wire: '010203', out: '\\# 3 010203' },
 ] as const;
 
 const errors = [
@@ -44,6 +46,8 @@ const errors = [
   { name: 'generic length mismatch', type: 'TYPE65280', text: '\\# 5 0a000001', error: /does not match/ },
   { name: 'generic odd hex', type: 'TYPE65280', text: '\\# 2 abc', error: /bad hex/ },
   { name: 'generic A of the wrong size', type: 'A', text: '\\# 3 0a0000', error: /too short/ },
+  { name: 'DS without digest', type: 'DS', text: '1 8 2', error: /bad hex ''/ },
+  { name: 'generic DS too short for its type', type: 'DS', text: '\\# 4 01020304', error: /too short/ },
   { name: 'bad CAA tag', type: 'CAA', text: '0 is-sue "x"', error: /bad CAA tag/ },
 ] as const;
 

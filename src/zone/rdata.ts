@@ -13,7 +13,7 @@ import { nameFromWire, nameToText, parseName, readEscape } from './name.js';
 import { ipv4ToText, ipv6ToText, parseIPv4, parseIPv6 } from './address.js';
 import { parseTtl, typeToText } from './rrtype.js';
 
-const FIELDS = ['name', 'u8', 'u16', 'u32', 'ttl', 'a', 'aaaa', 'string', 'strings', 'tag', 'value'] as const;
+const FIELDS = ['name', 'u8', 'u16', 'u32', 'ttl', 'a', 'aaaa', 'string', 'strings', 'tag', 'value', 'hex'] as const;
 type Field = (typeof FIELDS)[number];
 
 const SCHEMAS: ReadonlyMap<number, readonly Field[]> = new Map<number, readonly Field[]>([
@@ -29,6 +29,10 @@ const SCHEMAS: ReadonlyMap<number, readonly Field[]> = new Map<number, readonly 
   [RRType.SRV, ['u16', 'u16', 'u16', 'name']],
   [RRType.DNAME, ['name']],
   [RRType.CAA, ['u8', 'tag', 'value']],
+  [RRType.DS, ['u16', 'u8', 'u8', 'hex']], // RFC 4034 §5.3
+  [59 /* CDS */, ['u16', 'u8', 'u8', 'hex']], // RFC 7344 §3.1
+  [44 /* SSHFP */, ['u8', 'u8', 'hex']], // RFC 4255 §3.2
+  [52 /* TLSA */, ['u8', 'u8', 'u8', 'hex']], // RFC 6698 §2.2
 ]);
 
 /** True when `type` has a native presentation form here (others use `\#`). */
@@ -62,6 +66,10 @@ function encodeField(field: Field, tokens: readonly Token[], at: number, origin:
     for (let i = at; i < tokens.length; i++) pushString(decodeText(tokens[i].text), out, 255);
     return tokens.length;
   }
+  if (field === 'hex') {
+    out.push(...parseHex(tokens.slice(at).map((t) => t.text).join('')));
+    return tokens.length;
+  }
   const token = tokens[at];
   if (token === undefined) throw new ZoneSyntaxError(`missing ${field} field in RDATA`);
   const text = token.text;
@@ -78,6 +86,12 @@ function encodeField(field: Field, tokens: readonly Token[], at: number, origin:
     case 'value': for (const ch of decodeText(text)) out.push(ch.charCodeAt(0)); break;
   }
   return at + 1;
+}
+
+// Hex may be split by white space (RFC 4034 §5.3); at least one octet.
+function parseHex(hex: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new ZoneSyntaxError(`bad hex '${hex}'`);
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
 }
 
 function parseUint(text: string, max: number): number {
@@ -195,6 +209,7 @@ function decodeField(field: Field, rdata: Uint8Array, at: number, parts: string[
       return at;
     }
     case 'value': parts.push(quoteText(String.fromCharCode(...rdata.subarray(at)))); return rdata.length;
+    case 'hex': need(1); parts.push(Buffer.from(rdata.subarray(at)).toString('hex')); return rdata.length;
   }
 }
 
