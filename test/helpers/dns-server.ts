@@ -2,7 +2,7 @@
 import { createDnsServer } from '../../src/dns/server.js';
 import type { DnsServer, DnsServerOptions } from '../../src/dns/server.js';
 import { SwappableViewSource } from '../../src/dns/view-source.js';
-import { testZoneSet } from './dns-zone.js';
+import { loadTestZones } from './dns-zone.js';
 
 export interface TestServer {
   server: DnsServer;
@@ -11,7 +11,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(options: Partial<DnsServerOptions> = {}): Promise<TestServer> {
-  const source = new SwappableViewSource(testZoneSet());
+  const source = new SwappableViewSource(await loadTestZones());
   const server = createDnsServer({ host: ['127.0.0.1', '::1'], port: 0, source, ...options });
   const { udpPort } = await server.listen();
   return { server, source, port: udpPort };

@@ -1,39 +1,43 @@
 /**
- * The zone black-box DNS tests serve. Built with the zone module's builders; the same
- * content is in ZONE_TEXT (master-file syntax) for tests that load text.
+ * The zone black-box DNS tests serve, in master-file syntax, loaded through the zone
+ * module's own loader (a `*.zone` file in a temporary directory).
  */
-import { buildZone } from '../../src/zone/zone.js';
-import { ZoneSet } from '../../src/zone/zone-set.js';
-import { aRdata, aaaaRdata, nameRdata, soaRdata, txtRdata } from '../../src/zone/rdata-build.js';
-import type { Labels, RRset, ZoneSetView } from '../../src/zone/types.js';
-
-export const ORIGIN = 'clusterset.local';
-
-const n = (rel: string): Labels => (rel === '@' ? ORIGIN.split('.') : [...rel.split('.'), ...ORIGIN.split('.')]);
-const set = (owner: string, type: number, ttl: number, ...rdata: Uint8Array[]): RRset => ({ owner: n(owner), type, ttl, rdata });
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadZoneDirectory } from '../../src/zone/load.js';
+import type { ZoneSetView } from '../../src/zone/types.js';
 
 /** 40 TXT strings of 100 octets: about 4 kB, over any UDP limit, under TCP's. */
 export const BIG_TXT_COUNT = 40;
 
-export function testRRsets(): RRset[] {
-  return [
-    set('@', 6, 3600, soaRdata({ mname: n('ns1'), rname: n('hostmaster'), serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 })),
-    set('@', 2, 3600, nameRdata(n('ns1'))),
-    set('ns1', 1, 3600, aRdata('192.0.2.1')),
-    set('host', 1, 300, aRdata('192.0.2.10')),
-    set('host', 28, 300, aaaaRdata('2001:db8::10')),
-    set('www', 5, 300, nameRdata(n('host'))),
-    set('chain1', 5, 300, nameRdata(n('chain2'))),
-    set('chain2', 5, 300, nameRdata(n('host'))),
-    set('*.wild', 1, 300, aRdata('192.0.2.7')),
-    set('sub', 2, 3600, nameRdata(n('ns.sub'))),
-    set('ns.sub', 1, 3600, aRdata('192.0.2.53')),
-    set('a.b.ent', 1, 300, aRdata('192.0.2.99')),
-    set('big', 16, 300, ...Array.from({ length: BIG_TXT_COUNT }, (_, i) => txtRdata([String(i).padStart(2, '0') + 'x'.repeat(98)]))),
-    set('dns-version', 16, 28800, txtRdata(['1.0.0'])),
-  ];
-}
+const bigTxt = Array.from({ length: BIG_TXT_COUNT }, (_, i) => `big 300 IN TXT "${String(i).padStart(2, '0')}${'x'.repeat(98)}"`);
 
-export function testZoneSet(): ZoneSetView {
-  return ZoneSet.of([buildZone(ORIGIN.split('.'), testRRsets())]);
+export const ZONE_TEXT = `$ORIGIN clusterset.local.
+$TTL 3600
+@        IN SOA ns1 hostmaster 1 7200 1800 86400 5
+@        IN NS  ns1
+ns1      IN A   192.0.2.1
+host 300 IN A    192.0.2.10
+host 300 IN AAAA 2001:db8::10
+www  300 IN CNAME host
+chain1 300 IN CNAME chain2
+chain2 300 IN CNAME host
+*.wild 300 IN A 192.0.2.7
+sub      IN NS  ns.sub
+ns.sub   IN A   192.0.2.53
+a.b.ent 300 IN A 192.0.2.99
+dns-version 28800 IN TXT "1.0.0"
+${bigTxt.join('\n')}
+`;
+
+/** Writes ZONE_TEXT as clusterset.local.zone in a fresh directory and loads it. */
+export async function loadTestZones(): Promise<ZoneSetView> {
+  const dir = await mkdtemp(join(tmpdir(), 'anchordns-dns-'));
+  try {
+    await writeFile(join(dir, 'clusterset.local.zone'), ZONE_TEXT);
+    return await loadZoneDirectory(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
