@@ -11,7 +11,7 @@ export {
 } from './name.js';
 export { parseType, typeToText, parseClass, parseTtl, MAX_TTL } from './rrtype.js';
 export { parseIPv4, parseIPv6, ipv4ToText, ipv6ToText } from './address.js';
-export { rdataFromTokens, rdataToText, genericToText, hasNativeForm, decodeText, quoteText } from './rdata.js';
+export { rdataFromText, rdataFromTokens, rdataToText, genericToText, hasNativeForm, decodeText, quoteText } from './rdata.js';
 export type { SoaFields } from './rdata-build.js';
 export { aRdata, aaaaRdata, nameRdata, mxRdata, srvRdata, txtRdata, soaRdata, soaFields, rdataTarget } from './rdata-build.js';
 export type { Token, Entry } from './lexer.js';

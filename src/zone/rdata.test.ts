@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Token } from './lexer.js';
 import { lexZone } from './lexer.js';
-import { rdataFromTokens, rdataToText } from './rdata.js';
+import { rdataFromText, rdataFromTokens, rdataToText } from './rdata.js';
 import { parseType } from './rrtype.js';
 import { aaaaRdata, mxRdata, rdataTarget, soaFields, soaRdata, srvRdata, txtRdata } from './rdata-build.js';
 import { ipv6ToText, parseIPv6 } from './address.js';
@@ -60,6 +60,12 @@ describe('RDATA codecs', () => {
 
   it.each(errors)('rejects $name', ({ type, text, error }) => {
     expect(() => encode(type, text)).toThrow(error);
+  });
+
+  it('reads one line of text with rdataFromText', () => {
+    expect(hex(rdataFromText(16, ' "a b" c ; comment', []))).toBe('036120620163');
+    expect(hex(rdataFromText(33, '0 100 80 web', ['x']))).toBe('00000064005003776562017800');
+    expect(() => rdataFromText(1, '192.0.2.1\n192.0.2.2')).toThrow(/more than one line/);
   });
 
   it('prints malformed RDATA of a known type in generic form', () => {

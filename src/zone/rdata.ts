@@ -12,6 +12,7 @@ import { ZoneSyntaxError } from './errors.js';
 import { nameFromWire, nameToText, parseName, readEscape } from './name.js';
 import { ipv4ToText, ipv6ToText, parseIPv4, parseIPv6 } from './address.js';
 import { parseTtl, typeToText } from './rrtype.js';
+import { lexZone } from './lexer.js';
 
 const FIELDS = ['name', 'u8', 'u16', 'u32', 'ttl', 'a', 'aaaa', 'string', 'strings', 'tag', 'value', 'hex'] as const;
 type Field = (typeof FIELDS)[number];
@@ -57,6 +58,16 @@ export function rdataFromTokens(type: number, tokens: readonly Token[], origin?:
   for (const field of schema) next = encodeField(field, tokens, next, origin, out);
   if (next < tokens.length) throw new ZoneSyntaxError(`trailing data '${tokens[next].text}' in ${typeToText(type)} RDATA`);
   return Uint8Array.from(out);
+}
+
+/**
+ * RDATA from one line of presentation text (quotes, escapes and `\#` as in a zone file).
+ * @example rdataFromText(RRType.SRV, '0 100 80 web.default.svc', ['clusterset', 'local'])
+ */
+export function rdataFromText(type: number, text: string, origin?: Labels): Uint8Array {
+  const entries = lexZone(text, 'rdata');
+  if (entries.length > 1) throw new ZoneSyntaxError('RDATA text spans more than one line');
+  return rdataFromTokens(type, entries[0]?.tokens ?? [], origin);
 }
 
 // Appends one field read from tokens[at...]; returns the index of the next unread token.
