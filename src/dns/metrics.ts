@@ -53,7 +53,8 @@ export class PromDnsMetrics implements DnsMetrics {
     this.#responses = RCODE_NAMES.map((rcode) => responses.labels({ rcode }));
     this.#duration = new Histogram({
       name: 'coredns_dns_request_duration_seconds', help: 'Histogram of the time (in seconds) each request took.',
-      buckets: [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024],
+      // CoreDNS's plugin.TimeBuckets: 16 exponential buckets from 0.25 ms.
+      buckets: Array.from({ length: 16 }, (_, i) => 0.00025 * 2 ** i),
       registers,
     });
     this.#hits = new Counter({ name: 'coredns_cache_hits_total', help: 'The count of cache hits.', registers });
