@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * anchordns benchmarks against the peers a user would pick instead (issue 5).
+ *
+ *   npm run bench -- dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile]
+ *                                                [--sizes 1000,10000,100000] [--trials N]
+ *
+ * `npm run bench` builds dist/ first; this file then installs the peers from Debian when
+ * missing (knot, dnsperf, etcd-server), runs the benchmark(s), prints a table per benchmark
+ * and writes bench/results/<name>.json and bench/results/<name>.svg. `--quick` makes every
+ * run a few seconds long: a smoke test of the harness, not a measurement.
+ * Every child process is stopped by PID when the run ends, fails or is interrupted.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ensurePeers, peerVersions } from './lib/peers.js';
+import { stopAll } from './lib/proc.js';
+import { load1 } from './lib/results.js';
+import { CLI } from './lib/servers.js';
+
+const USAGE = 'usage: node bench/run.js dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile] [--sizes LIST] [--trials N]';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
+    sizes: { type: 'string' },
+    trials: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+const BENCHES = {
+  dns: async (o) => (await import('./dns.js')).runDns(o),
+  api: async (o) => (await import('./api.js')).runApi(o),
+  failover: async (o) => (await import('./failover.js')).runFailover(o),
+  scale: async (o) => (await import('./scale.js')).runScale(o),
+};
+
+async function main() {
+  const which = positionals[0];
+  if (values.help || !which || !(which === 'all' || which in BENCHES)) {
+    console.error(USAGE);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (npm run bench does)`);
+  ensurePeers();
+  const num = (s) => (s === undefined ? undefined : Number(s));
+  const opts = {
+    quick: values.quick, profile: values.profile,
+    rounds: num(values.rounds), seconds: num(values.seconds), trials: num(values.trials),
+    sizes: values.sizes?.split(',').map(Number),
+    log: (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`),
+  };
+  opts.log(`peers: ${JSON.stringify(peerVersions())}; load average ${load1().toFixed(2)}${load1() > 2.5 ? ' (machine busy: figures are noisy)' : ''}`);
+  for (const name of which === 'all' ? Object.keys(BENCHES) : [which]) {
+    opts.log(`── ${name} ──`);
+    await BENCHES[name](opts);
+  }
+}
+
+const interrupted = (signal) => {
+  console.error(`\n${signal}: stopping children`);
+  void stopAll().finally(() => process.exit(130));
+};
+process.once('SIGINT', () => interrupted('SIGINT'));
+process.once('SIGTERM', () => interrupted('SIGTERM'));
+
+try {
+  await main();
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}
