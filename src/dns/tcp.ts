@@ -109,14 +109,24 @@ class TcpConnection {
     if (this.#ending) return;
     const buf = this.#pending === null ? chunk : Buffer.concat([this.#pending, chunk]);
     let pos = 0;
+    let corked = false;
     while (buf.length - pos >= 2) {
       const len = (buf[pos] << 8) | buf[pos + 1];
       // A prefix shorter than a header can never frame a query (NSD's tcp_underrun).
-      if (len < HEADER_SIZE) return this.end();
+      if (len < HEADER_SIZE) {
+        if (corked) this.#socket.uncork();
+        return this.end();
+      }
       if (buf.length - pos - 2 < len) break;
+      // Pipelined queries: gather their replies into one write (each stays whole, §8).
+      if (!corked && buf.length - pos - 2 - len >= 2) {
+        this.#socket.cork();
+        corked = true;
+      }
       this.#answer(buf.subarray(pos + 2, pos + 2 + len));
       pos += 2 + len;
     }
+    if (corked) this.#socket.uncork();
     this.#setPending(pos < buf.length ? buf.subarray(pos) : null, pos > 0);
   }
 
