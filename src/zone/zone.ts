@@ -176,18 +176,19 @@ function checkSingle(rrset: RRset, index: number): void {
 
 // SOA only at the apex and only one; CNAME alone with its DNSSEC companions.
 function checkPlacement(node: ZoneNode, rrset: RRset, index: number): void {
-  const name = nameToText(rrset.owner);
-  if (rrset.type === RRType.SOA) {
-    if (node.parent !== undefined) throw new ZoneError(`SOA record at ${name}, which is not the zone apex`, index);
+  if (rrset.type === RRType.SOA && node.parent !== undefined) {
+    throw new ZoneError(`SOA record at ${nameToText(rrset.owner)}, which is not the zone apex`, index);
   }
-  const hasCname = rrset.type === RRType.CNAME || node.get(RRType.CNAME) !== undefined;
-  if (hasCname && !CNAME_COMPANIONS.has(rrset.type)) {
-    throw new ZoneError(`CNAME and ${typeToText(rrset.type)} data at ${name} (RFC 2181 §10.1)`, index);
+  if (rrset.type === RRType.CNAME) {
+    const other = node.rrsets.find((r) => !CNAME_COMPANIONS.has(r.type));
+    if (other !== undefined) throw cnameConflict(rrset, other.type, index);
+  } else if (node.cname !== undefined && !CNAME_COMPANIONS.has(rrset.type)) {
+    throw cnameConflict(rrset, rrset.type, index);
   }
-  if (rrset.type === RRType.CNAME && node.rrsets.some((r) => !CNAME_COMPANIONS.has(r.type))) {
-    const other = node.rrsets.find((r) => !CNAME_COMPANIONS.has(r.type)) as RRset;
-    throw new ZoneError(`CNAME and ${typeToText(other.type)} data at ${name} (RFC 2181 §10.1)`, index);
-  }
+}
+
+function cnameConflict(rrset: RRset, otherType: number, index: number): ZoneError {
+  return new ZoneError(`CNAME and ${typeToText(otherType)} data at ${nameToText(rrset.owner)} (RFC 2181 §10.1)`, index);
 }
 
 function setCname(node: ZoneNode, cname: RRset, index: number): void {
