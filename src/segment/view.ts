@@ -5,10 +5,9 @@
  * records. Called after each applied batch; the result is swapped in whole.
  */
 import { isIP } from 'node:net';
-import { lexZone } from '../zone/lexer.js';
-import { parseName, nameToText } from '../zone/name.js';
+import { parseName } from '../zone/name.js';
 import { aaaaRdata, aRdata, nameRdata, soaFields, soaRdata, txtRdata } from '../zone/rdata-build.js';
-import { rdataFromTokens } from '../zone/rdata.js';
+import { rdataFromText } from '../zone/rdata.js';
 import { parseType } from '../zone/rrtype.js';
 import { RRType, type Labels, type LookupResult, type RRset, type ZoneView } from '../zone/types.js';
 import { buildZone, type Zone } from '../zone/zone.js';
@@ -117,7 +116,7 @@ export function rawRRset(raw: UpsertRRset, apex: Labels): RRset {
   const type = parseType(raw.type);
   if (type === undefined) throw new TypeError(`unknown RR type ${raw.type}`);
   const owner = raw.name === '@' ? apex : parseName(raw.name, apex);
-  const rdata = raw.rdata.map((text) => rdataFromTokens(type, lexZone(text, `${nameToText(owner)} ${raw.type}`)[0]?.tokens ?? [], apex));
+  const rdata = raw.rdata.map((text) => rdataFromText(type, text, apex));
   return { owner, type, ttl: raw.ttl, rdata };
 }
 
