@@ -54,11 +54,23 @@ export class Simulation {
   #now = 0;
   #nextId: number;
   #chaosOn = true;
+  #leaderCrashRate: number;
+  #maxSizePerMsg: number;
+  #maxInflight: number;
+  /** PreVote + CheckQuorum (the default) in most seeds; without them, elections are more frequent. */
+  #quiet: boolean;
   #appliedSeen = new Map<NodeId, number>();
 
   constructor(readonly opts: SimOptions) {
     this.rand = mulberry32(opts.seed);
-    this.net = new SimNetwork(this.rand, { drop: 0.05, dup: 0.03, maxDelay: 3 });
+    // Each seed draws its own fault intensity, from a calm network to a very lossy one.
+    const drop = [0.01, 0.05, 0.15, 0.3][Math.floor(this.rand() * 4)];
+    this.net = new SimNetwork(this.rand, { drop, dup: 0.03, maxDelay: 1 + Math.floor(this.rand() * 5) });
+    this.#leaderCrashRate = this.rand() < 0.5 ? 0.01 : 0.03;
+    // Flow control from one entry per message and a window of one, to generous.
+    this.#maxSizePerMsg = [1, 64, 256, 1 << 20][Math.floor(this.rand() * 4)];
+    this.#maxInflight = [1, 4, 256][Math.floor(this.rand() * 3)];
+    this.#quiet = this.rand() < 0.6;
     const voters = Array.from({ length: opts.nodes }, (_, i) => String(i + 1));
     this.#nextId = opts.nodes + 1;
     for (const id of voters) this.addHost(id, voters);
@@ -70,8 +82,10 @@ export class Simulation {
       electionTick: 10,
       heartbeatTick: 1,
       bootstrap: { voters },
-      maxSizePerMsg: 256,
-      maxInflightMsgs: 4,
+      maxSizePerMsg: this.#maxSizePerMsg,
+      preVote: this.#quiet,
+      checkQuorum: this.#quiet,
+      maxInflightMsgs: this.#maxInflight,
     });
     this.hosts.set(id, h);
     this.#appliedSeen.set(id, 0);
@@ -188,6 +202,11 @@ export class Simulation {
       this.log('heal network');
     } else if (r < 0.255) this.proposeConfChange(up);
     else if (r < 0.275) this.compact(up);
+    else if (r < 0.275 + this.#leaderCrashRate && this.down.size < Math.floor((ids.length - 1) / 2)) {
+      // Leaders that die soon after replicating to a minority make Figure 8 histories.
+      const leader = this.leaderOf(up);
+      if (leader) this.crash(leader.id, 'leader');
+    }
   }
 
   private propose(up: readonly NodeId[]): void {
