@@ -83,3 +83,17 @@ describe('DNS server', () => {
     await a.server.close();
   });
 });
+
+describe('DNS server on ::', () => {
+  it('a lone :: listener is dual-stack (IPv4 too)', async () => {
+    const t = await startTestServer({ host: '::' });
+    for (const host of ['127.0.0.1', '::1']) {
+      expect(decode((await udpExchange(host, t.port, hostQuery()))!).answers).toHaveLength(1);
+      const c = await TcpClient.connect(host, t.port);
+      await c.write(frame(hostQuery()));
+      expect(await c.waitFor(1)).toHaveLength(1);
+      c.destroy();
+    }
+    await t.server.close();
+  });
+});

@@ -51,17 +51,19 @@ export function createDnsServer(options: DnsServerOptions): DnsServer {
   const handler = createQueryHandler({ responder, metrics, queryLog, logger: options.logger });
   const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
   const onError = (err: Error): void => options.logger?.error({ err }, 'dns: socket error');
+  // With addresses of both families, each IPv6 socket serves IPv6 only; a lone `::` is dual-stack.
+  const bothFamilies = hosts.some((h) => h.includes(':')) && hosts.some((h) => !h.includes(':'));
   let udp: UdpListener[] = [];
   let tcp: TcpListener[] = [];
 
   async function bindAll(port: number): Promise<number> {
-    udp = hosts.map((h) => new UdpListener(h, handler, onError));
+    udp = hosts.map((h) => new UdpListener(h, handler, onError, bothFamilies));
     tcp = hosts.map(() => new TcpListener(handler, options, onError));
     const bound = await udp[0].bind(hosts[0], port);
-    await tcp[0].listen(hosts[0], bound);
+    await tcp[0].listen(hosts[0], bound, bothFamilies);
     for (let i = 1; i < hosts.length; i++) {
       await udp[i].bind(hosts[i], bound);
-      await tcp[i].listen(hosts[i], bound);
+      await tcp[i].listen(hosts[i], bound, bothFamilies);
     }
     return bound;
   }

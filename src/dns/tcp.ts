@@ -37,11 +37,12 @@ export class TcpListener {
     this.#server.on('error', onError);
   }
 
-  listen(host: string, port: number): Promise<number> {
+  /** `ipv6Only` as for UDP: set when another listener takes IPv4. */
+  listen(host: string, port: number, ipv6Only: boolean): Promise<number> {
     return new Promise((resolve, reject) => {
       const fail = (err: Error): void => reject(err);
       this.#server.once('error', fail);
-      this.#server.listen({ host, port, exclusive: true, ipv6Only: host.includes(':') }, () => {
+      this.#server.listen({ host, port, exclusive: true, ipv6Only: host.includes(':') && ipv6Only }, () => {
         this.#server.off('error', fail);
         resolve((this.#server.address() as net.AddressInfo).port);
       });

@@ -20,11 +20,12 @@ export class UdpListener {
   readonly #handler: QueryHandler;
   readonly #family: 4 | 6;
 
-  constructor(host: string, handler: QueryHandler, onError: (err: Error) => void) {
+  /** `ipv6Only`: an IPv6 socket leaves IPv4 to another socket (else `::` is dual-stack). */
+  constructor(host: string, handler: QueryHandler, onError: (err: Error) => void, ipv6Only: boolean) {
     this.#family = host.includes(':') ? 6 : 4;
     this.#socket = dgram.createSocket({
       type: this.#family === 6 ? 'udp6' : 'udp4',
-      ipv6Only: this.#family === 6,
+      ipv6Only: this.#family === 6 && ipv6Only,
       // Replies are small and bursts are short; a larger kernel buffer absorbs bursts.
       recvBufferSize: 4 * 1024 * 1024,
       // Replies go to the literal address the query came from: resolve it synchronously
