@@ -17,6 +17,7 @@ export interface Applied {
   readonly index: number;
   readonly serial: number;
   readonly changed: boolean;
+  readonly refused?: string | undefined;
 }
 
 interface Waiter {

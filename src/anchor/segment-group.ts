@@ -223,7 +223,7 @@ export class SegmentGroup {
         const envelope = decodeEnvelope(entry.data);
         const outcome = this.#state.apply(entry.index, envelope.c);
         changed ||= outcome.changed;
-        this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed });
+        this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed, refused: outcome.refused });
       }
     }
     return changed;

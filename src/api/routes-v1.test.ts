@@ -26,7 +26,7 @@ function stateBackend(state: SegmentState): RegistrationBackend {
     apexes: () => ['clusterset.local'],
     async write(_apex: string, command: SegmentCommand) {
       const outcome = state.apply(++index, command);
-      return { index, serial: state.serial, changed: outcome.changed };
+      return { index, serial: state.serial, changed: outcome.changed, refused: outcome.refused };
     },
     services: () => [...state.serviceKeys()].map((k) => state.service(k)!),
     segments: () => [],
@@ -111,6 +111,47 @@ describe('v1 registration routes', () => {
     const list = await app.inject({ method: 'GET', url: '/v1/services' });
     expect(list.json().services).toEqual([{ namespace: 'demo', name: 'web', clusters: [expect.objectContaining({ cluster: 'east', ips: ['10.96.0.10'] })] }]);
     expect((await app.inject({ method: 'GET', url: '/v1/services/demo/nope' })).statusCode).toBe(404);
+  });
+});
+
+describe('segment admin routes', () => {
+  let state: SegmentState;
+  let app: ReturnType<typeof buildHttpServer>;
+  const call = (method: 'PUT' | 'DELETE', url: string, body: unknown, token = 'ops-secret') =>
+    app.inject({ method, url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+
+  beforeEach(async () => {
+    state = new SegmentState();
+    const backend = stateBackend(state);
+    app = buildHttpServer({ logger: createLogger('silent'), registry: new Registry(), readiness: () => ({ ready: true, reasons: [] }), routes: (a) => registerV1Routes(a, backend, new Authenticator(TOKENS)) });
+    await app.ready();
+  });
+  afterEach(() => app.close());
+
+  it('sets the policy, which then refuses other clusters with 403', async () => {
+    expect((await call('PUT', '/v1/segments/clusterset.local/policy', { serviceTtl: 5, maxLeaseSeconds: 0, clusters: ['east'] })).statusCode).toBe(200);
+    const res = await call('PUT', '/v1/services/demo/web/clusters/west', GOOD);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toBe('segment policy does not admit cluster "west"');
+    expect(state.service('demo/web')).toBeUndefined();
+  });
+
+  it('upserts and deletes a raw RRset, rejecting RDATA that does not parse', async () => {
+    expect((await call('PUT', '/v1/segments/clusterset.local/rrsets/www/A', { ttl: 60, rdata: ['192.0.2.1'] })).statusCode).toBe(200);
+    expect([...state.rrsets()].map((r) => r.name)).toEqual(['www']);
+    const bad = await call('PUT', '/v1/segments/clusterset.local/rrsets/www/A', { ttl: 60, rdata: ['192.0.2.300'] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/^rrset: /);
+    const outside = await call('PUT', '/v1/segments/clusterset.local/rrsets/www.example.com./A', { ttl: 60, rdata: ['192.0.2.1'] });
+    expect(outside.json().error.message).toContain('outside the segment');
+    expect((await call('DELETE', '/v1/segments/clusterset.local/rrsets/www/A', undefined)).statusCode).toBe(200);
+    expect((await call('DELETE', '/v1/segments/clusterset.local/rrsets/www/A', undefined)).statusCode).toBe(404);
+  });
+
+  it('is for admins only', async () => {
+    const res = await call('PUT', '/v1/segments/clusterset.local/policy', { serviceTtl: 5, maxLeaseSeconds: 0, clusters: [] }, 'east-secret');
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toContain('not an admin');
   });
 });
 

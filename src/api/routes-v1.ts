@@ -12,12 +12,15 @@ import type { ServiceExports } from '../mcs/types.js';
 import type { Authenticator } from './auth.js';
 import { ApiError } from './errors.js';
 import { checkNameLength, exportBodySchema, parseOrThrow, pathParams } from './validation.js';
+import { registerSegmentAdminRoutes } from './routes-segments.js';
 
 export interface WriteResult {
   readonly index: number;
   readonly serial: number;
   /** False when the command changed nothing (a delete of a missing export). */
   readonly changed: boolean;
+  /** Why the segment's policy refused the command, if it did. */
+  readonly refused?: string | undefined;
 }
 
 export interface SegmentStatus {
@@ -70,6 +73,7 @@ export function registerV1Routes(app: FastifyInstance, backend: RegistrationBack
       export: { cluster, type: rest.type, ips: rest.ips ?? [], ports: rest.ports ?? [], endpoints: rest.endpoints, weight: rest.weight },
     };
     const result = await backend.write(apex, command);
+    if (result.refused) throw new ApiError('FORBIDDEN', result.refused);
     return { index: result.index, serial: result.serial };
   });
 
@@ -99,6 +103,7 @@ export function registerV1Routes(app: FastifyInstance, backend: RegistrationBack
   });
 
   app.get('/v1/segments', async () => ({ segments: backend.segments() }));
+  registerSegmentAdminRoutes(app, backend, auth);
 }
 
 function authorize(auth: Authenticator, request: FastifyRequest, cluster: string): void {

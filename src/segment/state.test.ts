@@ -77,6 +77,16 @@ describe('SegmentState', () => {
     expect(Buffer.from(one.snapshot()).toString()).toBe(Buffer.from(two.snapshot()).toString());
   });
 
+  it('refuses writes its own policy does not admit, changing nothing', () => {
+    const state = new SegmentState();
+    state.apply(1, { op: 'setPolicy', policy: { serviceTtl: 5, maxLeaseSeconds: 60, clusters: ['east'] } });
+    expect(state.apply(2, upsert('west', 30)).refused).toBe('segment policy does not admit cluster "west"');
+    expect(state.apply(3, upsert('east')).refused).toBe('segment policy requires leaseSeconds of at most 60');
+    expect(state.apply(4, upsert('east', 90)).refused).toContain('at most 60');
+    expect(state.service('demo/web')).toBeUndefined();
+    expect(state.apply(5, upsert('east', 60)).changed).toBe(true);
+  });
+
   it('rejects entry data that is not a command', () => {
     expect(() => decodeCommand(Buffer.from('{"op":"dropTables"}'))).toThrow('not a segment command');
   });

@@ -21,6 +21,8 @@ export interface ApplyOutcome {
   /** Service keys (`namespace/service`) whose records must be rebuilt. */
   readonly services: readonly string[];
   readonly rrsetsChanged: boolean;
+  /** Set when the segment's policy refused the command (nothing changed). */
+  readonly refused?: string;
 }
 
 interface SnapshotForm {
@@ -71,6 +73,8 @@ export class SegmentState {
   #dispatch(index: number, c: SegmentCommand): ApplyOutcome {
     switch (c.op) {
       case 'upsertExport': {
+        const refused = this.#policyRefusal(c.export.cluster, c.leaseSeconds);
+        if (refused) return { ...NO_CHANGE, refused };
         const key = serviceKey(c.namespace, c.service);
         const clusters = this.#services.get(key) ?? new Map<string, ExportEntry>();
         clusters.set(c.export.cluster, { export: c.export, leaseSeconds: c.leaseSeconds, generation: index });
@@ -98,6 +102,19 @@ export class SegmentState {
         this.#policy = c.policy;
         return { changed: true, services: [], rrsetsChanged: false };
     }
+  }
+
+  /**
+   * The segment's own policy, checked at apply so every replica decides alike and a
+   * policy change orders cleanly against the writes around it.
+   */
+  #policyRefusal(cluster: string, leaseSeconds: number | undefined): string | undefined {
+    const { clusters, maxLeaseSeconds } = this.#policy;
+    if (clusters.length > 0 && !clusters.includes(cluster)) return `segment policy does not admit cluster "${cluster}"`;
+    if (maxLeaseSeconds > 0 && (leaseSeconds === undefined || leaseSeconds > maxLeaseSeconds)) {
+      return `segment policy requires leaseSeconds of at most ${maxLeaseSeconds}`;
+    }
+    return undefined;
   }
 
   #removeExport(key: string, cluster: string, when: (entry: ExportEntry) => boolean): ApplyOutcome {
