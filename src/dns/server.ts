@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createQueryHandler } from './handler.js';
+import type { QueryHandler } from './handler.js';
 import { PromDnsMetrics } from './metrics.js';
 import type { DnsMetrics } from './metrics.js';
 import { Responder } from './responder.js';
@@ -45,49 +46,63 @@ export interface DnsServer {
 const BIND_ATTEMPTS = 20;
 
 export function createDnsServer(options: DnsServerOptions): DnsServer {
-  const metrics = toMetrics(options.metrics);
-  const responder = new Responder({ source: options.source, cacheSize: options.cacheSize, metrics });
-  const queryLog = options.queryLog === true ? options.logger : options.queryLog || undefined;
-  const handler = createQueryHandler({ responder, metrics, queryLog, logger: options.logger });
-  const hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
-  const onError = (err: Error): void => options.logger?.error({ err }, 'dns: socket error');
-  // With addresses of both families, each IPv6 socket serves IPv6 only; a lone `::` is dual-stack.
-  const bothFamilies = hosts.some((h) => h.includes(':')) && hosts.some((h) => !h.includes(':'));
-  let udp: UdpListener[] = [];
-  let tcp: TcpListener[] = [];
+  return new UdpTcpServer(options);
+}
 
-  async function bindAll(port: number): Promise<number> {
-    udp = hosts.map((h) => new UdpListener(h, handler, onError, bothFamilies));
-    tcp = hosts.map(() => new TcpListener(handler, options, onError));
-    const bound = await udp[0].bind(hosts[0], port);
-    await tcp[0].listen(hosts[0], bound, bothFamilies);
+class UdpTcpServer implements DnsServer {
+  readonly responder: Responder;
+  readonly #options: DnsServerOptions;
+  readonly #handler: QueryHandler;
+  readonly #hosts: readonly string[];
+  /** With addresses of both families, IPv6 sockets serve IPv6 only; a lone `::` is dual-stack. */
+  readonly #ipv6Only: boolean;
+  readonly #onError: (err: Error) => void;
+  #udp: UdpListener[] = [];
+  #tcp: TcpListener[] = [];
+
+  constructor(options: DnsServerOptions) {
+    const metrics = toMetrics(options.metrics);
+    const { logger } = options;
+    this.#options = options;
+    this.responder = new Responder({ source: options.source, cacheSize: options.cacheSize, metrics });
+    const queryLog = options.queryLog === true ? logger : options.queryLog || undefined;
+    this.#handler = createQueryHandler({ responder: this.responder, metrics, queryLog, logger });
+    this.#hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
+    this.#ipv6Only = this.#hosts.some((h) => h.includes(':')) && this.#hosts.some((h) => !h.includes(':'));
+    this.#onError = (err) => logger?.error({ err }, 'dns: socket error');
+  }
+
+  async listen(): Promise<{ udpPort: number; tcpPort: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const port = await this.#bindAll(this.#options.port);
+        return { udpPort: port, tcpPort: port };
+      } catch (err) {
+        await this.close();
+        // Port 0: UDP picked a port that TCP (or another address) cannot have; pick again.
+        const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (this.#options.port !== 0 || !inUse || attempt >= BIND_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#udp.map((u) => u.close()), ...this.#tcp.map((t) => t.close())]);
+  }
+
+  /** Binds UDP on the first address (port 0 picks), then TCP and the other addresses on that port. */
+  async #bindAll(port: number): Promise<number> {
+    const hosts = this.#hosts;
+    this.#udp = hosts.map((h) => new UdpListener(h, this.#handler, this.#onError, this.#ipv6Only));
+    this.#tcp = hosts.map(() => new TcpListener(this.#handler, this.#options, this.#onError));
+    const bound = await this.#udp[0].bind(hosts[0], port);
+    await this.#tcp[0].listen(hosts[0], bound, this.#ipv6Only);
     for (let i = 1; i < hosts.length; i++) {
-      await udp[i].bind(hosts[i], bound);
-      await tcp[i].listen(hosts[i], bound, bothFamilies);
+      await this.#udp[i].bind(hosts[i], bound);
+      await this.#tcp[i].listen(hosts[i], bound, this.#ipv6Only);
     }
     return bound;
   }
-
-  async function closeAll(): Promise<void> {
-    await Promise.all([...udp.map((u) => u.close()), ...tcp.map((t) => t.close())]);
-  }
-
-  return {
-    responder,
-    async listen() {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const port = await bindAll(options.port);
-          return { udpPort: port, tcpPort: port };
-        } catch (err) {
-          await closeAll();
-          const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
-          if (options.port !== 0 || !inUse || attempt >= BIND_ATTEMPTS) throw err;
-        }
-      }
-    },
-    close: closeAll,
-  };
 }
 
 function toMetrics(metrics: Registry | DnsMetrics | undefined): DnsMetrics | undefined {
