@@ -1,0 +1,153 @@
+/** The host API: Ready/advance contract, errors as values, restart, conf change admission. */
+import { describe, expect, it } from 'vitest';
+import { confChange } from './confchange_codec.js';
+import { ErrProposalDropped, ErrStepLocalMsg, ErrStepPeerNotFound } from './errors.js';
+import { RawNode } from './rawnode.js';
+import { Simulation } from './sim/cluster.js';
+import { MemoryStorage } from './storage.js';
+import { TestHost } from './testing/host.js';
+import { ConfChangeType, EntryType, MessageType, makeMessage } from './types.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function singleNode(storage = new MemoryStorage()): RawNode {
+  return new RawNode({ id: '1', storage, random: () => 0, bootstrap: { voters: ['1'] } });
+}
+
+/** persist → apply (nothing) → advance, returning the Ready. */
+function cycle(n: RawNode, s: MemoryStorage) {
+  const rd = n.ready();
+  if (rd.snapshot) s.applySnapshot(rd.snapshot);
+  s.append(rd.entries);
+  if (rd.hardState) s.setHardState(rd.hardState);
+  n.advance();
+  return rd;
+}
+
+describe('RawNode', () => {
+  it('a single voter hands an entry out to persist before it reports it committed (etcd#14370)', () => {
+    const s = new MemoryStorage();
+    const n = singleNode(s);
+    n.campaign();
+    cycle(n, s);
+    cycle(n, s);
+    expect(n.propose(enc.encode('x'))).toBeNull();
+    const rd1 = n.ready();
+    expect(rd1.entries.map((e) => dec.decode(e.data))).toEqual(['x']);
+    expect(rd1.committedEntries).toEqual([]);
+    expect(rd1.mustSync).toBe(true);
+    expect(() => n.ready()).toThrow(/twice/);
+    s.append(rd1.entries);
+    n.advance();
+    const rd2 = cycle(n, s);
+    expect(rd2.committedEntries.map((e) => dec.decode(e.data))).toEqual(['x']);
+    expect(rd2.hardState?.commit).toBe(rd1.entries[0].index);
+    expect(rd2.mustSync).toBe(false); // only the commit index changed
+    expect(n.hasReady()).toBe(false);
+  });
+
+  it("the leader's own match moves only when advance() reports the entries persisted", () => {
+    const h = new TestHost('1', { random: () => 0, preVote: false, bootstrap: { voters: ['1', '2', '3'] } });
+    h.node.campaign();
+    h.handleReady();
+    for (const id of ['2', '3']) h.node.step(makeMessage({ type: MessageType.MsgVoteResp, from: id, to: '1', term: 1 }));
+    expect(h.node.raft.role).toBe('leader');
+    const before = h.node.status().progress!.get('1')!.match;
+    const rd = h.node.ready();
+    expect(rd.entries).toHaveLength(1);
+    expect(h.node.status().progress!.get('1')!.match).toBe(before);
+    h.persist(rd);
+    h.node.advance();
+    expect(h.node.status().progress!.get('1')!.match).toBe(rd.entries[0].index);
+  });
+
+  it('step refuses local message types and responses from unknown peers', () => {
+    const n = singleNode();
+    expect(n.step(makeMessage({ type: MessageType.MsgHup, from: '1', to: '1' }))).toBe(ErrStepLocalMsg);
+    expect(n.step(makeMessage({ type: MessageType.MsgAppResp, from: '9', to: '1', term: 1 }))).toBe(ErrStepPeerNotFound);
+  });
+
+  it('a follower without a leader drops proposals (a value, not a throw)', () => {
+    const n = new RawNode({ id: '1', storage: new MemoryStorage(), random: () => 0, bootstrap: { voters: ['1', '2', '3'] } });
+    expect(n.propose(enc.encode('x'))).toBe(ErrProposalDropped);
+  });
+
+  it('restarts from storage: hard state kept, committed entries after `applied` handed out again', () => {
+    const s = new MemoryStorage();
+    const n = singleNode(s);
+    n.campaign();
+    for (let i = 0; i < 3; i++) cycle(n, s);
+    n.propose(enc.encode('a'));
+    cycle(n, s);
+    cycle(n, s);
+    const hs = n.status().hardState;
+    const n2 = singleNode(s);
+    expect(n2.status().hardState).toEqual(hs);
+    const rd = n2.ready();
+    expect(rd.committedEntries.map((e) => dec.decode(e.data))).toEqual(['', 'a']);
+    n2.advance();
+    const n3 = new RawNode({ id: '1', storage: s, random: () => 0, bootstrap: { voters: ['1'] }, applied: hs.commit });
+    expect(n3.ready().committedEntries).toEqual([]);
+  });
+
+  it('conf changes: refused before an own-term commit and while one is pending (single-server bug, thesis §4.1)', () => {
+    const h = new TestHost('1', { random: () => 0, bootstrap: { voters: ['1'] } });
+    h.node.campaign();
+    const add = confChange([{ type: ConfChangeType.AddLearner, nodeId: '2' }]);
+    expect(h.node.proposeConfChange(add)).toBe(ErrProposalDropped); // empty entry of term 1 not committed
+    h.handleReady();
+    h.handleReady();
+    expect(h.node.proposeConfChange(add)).toBeNull();
+    expect(h.node.proposeConfChange(confChange([{ type: ConfChangeType.AddLearner, nodeId: '3' }]))).toBe(ErrProposalDropped);
+    h.handleReady();
+    const { rd } = h.handleReady();
+    expect(rd.committedEntries.map((e) => e.type)).toEqual([EntryType.ConfChange]);
+    expect(h.confState.learners).toEqual(['2']);
+    expect(h.node.proposeConfChange(confChange([{ type: ConfChangeType.AddLearner, nodeId: '3' }]))).toBeNull();
+  });
+
+  it('an invalid conf change is dropped at proposal time (two voters without joint consensus)', () => {
+    const h = new TestHost('1', { random: () => 0, bootstrap: { voters: ['1'] } });
+    h.node.campaign();
+    h.handleReady();
+    h.handleReady();
+    const two = confChange([
+      { type: ConfChangeType.AddNode, nodeId: '2' },
+      { type: ConfChangeType.AddNode, nodeId: '3' },
+    ]);
+    expect(h.node.proposeConfChange({ ...two, transition: 'auto' })).toBeNull(); // auto + 2 changes = joint
+    const leave = confChange([]);
+    expect(h.node.proposeConfChange(leave)).toBe(ErrProposalDropped); // still pending
+  });
+
+  it('ReadIndex on a single voter answers once an entry of its term is committed (thesis §6.4)', () => {
+    const h = new TestHost('1', { random: () => 0, bootstrap: { voters: ['1'] } });
+    h.node.campaign();
+    expect(h.node.readIndex(enc.encode('r1'))).toBeNull();
+    const first = h.handleReady().rd;
+    expect(first.readStates).toEqual([]);
+    const rs = [];
+    while (h.node.hasReady()) rs.push(...h.handleReady().rd.readStates);
+    expect(rs.map((r) => [r.index, dec.decode(r.requestCtx)])).toEqual([[1, 'r1']]);
+  });
+
+  it('config is validated once', () => {
+    const storage = new MemoryStorage();
+    expect(() => new RawNode({ id: '', storage, random: () => 0 })).toThrow(/id/);
+    expect(() => new RawNode({ id: '1', storage, random: () => 0, electionTick: 1, heartbeatTick: 1 })).toThrow(/electionTick/);
+    expect(() => new RawNode({ id: '1', storage, random: () => 0, maxInflightMsgs: 0 })).toThrow(/maxInflightMsgs/);
+  });
+});
+
+describe('simulator smoke (fixed seeds)', () => {
+  it('is deterministic per seed and safe for a few 3- and 5-member runs', () => {
+    for (const nodes of [3, 5]) {
+      for (const seed of [1, 2, 3]) {
+        const a = new Simulation({ seed, nodes, chaosTicks: 200, livenessTicks: 300 }).run();
+        const b = new Simulation({ seed, nodes, chaosTicks: 200, livenessTicks: 300 }).run();
+        expect(a).toEqual(b);
+      }
+    }
+  });
+});
