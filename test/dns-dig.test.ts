@@ -142,6 +142,26 @@ describe('wire details', () => {
     expect(r.flags).toEqual(['qr']);
   });
 
+  it('ignores unknown EDNS options and never echoes them', async () => {
+    const r = await q(['+ednsopt=100:abcd', 'host.clusterset.local'], 'kdig');
+    expect(r.status).toBe('NOERROR');
+    expect(r.raw).not.toMatch(/100|abcd/i);
+  });
+
+  it('copies RD and CD, never echoes Z, AD or RA', async () => {
+    const norec = await q(['+norec', 'host.clusterset.local']);
+    expect(norec.flags).toEqual(['qr', 'aa']);
+    const odd = await q(['+zflag', '+adflag', '+cdflag', 'host.clusterset.local']);
+    expect(odd.flags.sort()).toEqual(['aa', 'cd', 'qr', 'rd']);
+  });
+
+  it('NOTIMP for NOTIFY and UPDATE opcodes', async () => {
+    for (const opcode of ['notify', 'update']) {
+      const r = await q([`+opcode=${opcode}`, 'clusterset.local', 'SOA']);
+      expect(r.status).toBe('NOTIMP');
+    }
+  });
+
   it('class CH → REFUSED', async () => {
     const r = await q(['-c', 'CH', 'version.bind', 'TXT']);
     expect(r.status).toBe('REFUSED');
