@@ -67,21 +67,25 @@ export function stepCandidate(r: Raft, m: Message): Error | null {
       r.becomeFollower(m.term, m.from);
       handleSnapshot(r, m);
       return null;
-    case myVoteResp: {
-      const res = r.poll(m.from, !m.reject);
-      if (res === 'won') {
-        if (r.role === 'precandidate') r.campaign('election', false);
-        else {
-          r.becomeLeader();
-          bcastAppend(r);
-        }
-      } else if (res === 'lost') {
-        r.becomeFollower(r.term, '');
-      }
+    case myVoteResp:
+      handleVoteResponse(r, m);
       return null;
-    }
   }
   return null;
+}
+
+/** Raft §5.2: a majority of votes wins (a pre-vote win starts the real election); a majority against loses. */
+function handleVoteResponse(r: Raft, m: Message): void {
+  const res = r.poll(m.from, !m.reject);
+  if (res === 'won') {
+    if (r.role === 'precandidate') r.campaign('election', false);
+    else {
+      r.becomeLeader();
+      bcastAppend(r);
+    }
+  } else if (res === 'lost') {
+    r.becomeFollower(r.term, '');
+  }
 }
 
 /** Fig. 2 AppendEntries receiver; a rejection carries a hint for fast backtracking (§5.3). */
