@@ -1,0 +1,159 @@
+/**
+ * Crash tests with real processes (Raft report §4.4 items 16–17: nothing acknowledged may
+ * be lost). The child (testing/crash-child.ts) is compiled by tsc into a temp dir — Node 20
+ * cannot run TypeScript directly — and run with plain `node`; it appends to six groups of
+ * one WAL and prints every save it starts and every save that resolved. We SIGKILL it at
+ * a random moment, recover the WAL here, and check that every acknowledged entry is
+ * present byte for byte and that at most the one save in flight per group shows up,
+ * whole. Several kills reuse the same directory, so recovery of recovered logs, segment
+ * rotation, snapshots and compaction are all crossed by crashes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiskStorage } from './disk-storage.js';
+import { CRASH_GROUPS, crashEntryData, parseLine, type Save } from './testing/crash-model.js';
+import { captureLog, tempDir } from './testing/fixtures.js';
+import { openWal } from './wal.js';
+
+const SEGMENT_BYTES = 256 * 1024;
+let build: { dir: string; cleanup: () => Promise<void> };
+let childJs: string;
+
+beforeAll(async () => {
+  build = await tempDir('anchordns-crash-build-');
+  const tsc = join(process.cwd(), 'node_modules/typescript/bin/tsc');
+  const src = join(process.cwd(), 'src/storage/testing/crash-child.ts');
+  // Only this file and what it imports are compiled, with the project's module settings.
+  spawnSync(process.execPath, [tsc, '--outDir', build.dir, '--rootDir', 'src', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
+    '--target', 'ES2022', '--types', 'node', '--skipLibCheck', src], { stdio: 'inherit' });
+  await writeFile(join(build.dir, 'package.json'), '{"type":"module"}');
+  childJs = join(build.dir, 'storage/testing/crash-child.js');
+  expect(existsSync(childJs)).toBe(true);
+});
+afterAll(async () => build.cleanup());
+
+/** Runs the child until `acks` saves were acknowledged, then kills it; returns its stdout lines. */
+function runAndKill(dir: string, acks: number, extraMs: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childJs, dir, String(SEGMENT_BYTES)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    let seen = 0;
+    let killing = false;
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      seen += chunk.split('\nack ').length - 1;
+      if (!killing && seen >= acks) {
+        killing = true;
+        setTimeout(() => child.kill('SIGKILL'), extraMs);
+      }
+    });
+    child.on('error', reject);
+    // 'close', not 'exit': exit can fire before the last stdout bytes have been read.
+    child.on('close', (code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`child exited early: code ${code} signal ${signal}`));
+      // A line cut by the kill has no newline and is dropped.
+      else resolve(out.split('\n').slice(0, -1));
+    });
+  });
+}
+
+/** The acknowledged log of one group: terms[k] is the term of index base + 1 + k. */
+interface Model {
+  base: number;
+  terms: number[];
+  commit: number;
+  pending?: Save;
+}
+
+function applySave(m: Model, s: Save): Model {
+  const keep = m.terms.slice(0, Math.max(0, s.first - m.base - 1));
+  for (let i = s.first; i <= s.last; i++) keep.push(s.term);
+  return { base: m.base, terms: keep, commit: s.last };
+}
+
+function last(m: Model): number {
+  return m.base + m.terms.length;
+}
+
+function termAt(m: Model, i: number): number | undefined {
+  return i > m.base && i <= last(m) ? m.terms[i - m.base - 1] : undefined;
+}
+
+/** Why the recovered group does not equal candidate log `c`, or undefined when it does. */
+function mismatch(g: string, s: DiskStorage, c: Model): string | undefined {
+  if (s.lastIndex() !== last(c)) {
+    const tail = s.entries(Math.max(s.firstIndex(), s.lastIndex() - 2), s.lastIndex() + 1, Infinity);
+    const shown = tail.map((e) => new TextDecoder().decode(e.data).slice(0, 24)).join(',');
+    return `last index ${s.lastIndex()} (${s.firstIndex()}.. ending ${shown}), want ${last(c)}`;
+  }
+  if (s.firstIndex() - 1 > last(c)) return `compacted past ${last(c)}`;
+  const dec = new TextDecoder();
+  for (const e of s.entries(s.firstIndex(), s.lastIndex() + 1, Infinity)) {
+    const want = crashEntryData(g, e.index, termAt(c, e.index) ?? -1);
+    if (dec.decode(e.data) !== want) return `entry ${e.index} is "${dec.decode(e.data).slice(0, 24)}", want "${want.slice(0, 24)}"`;
+  }
+  return undefined;
+}
+
+/** The recovered group must equal the acked log, or the acked log plus its one in-flight save. */
+function check(g: string, s: DiskStorage, m: Model): void {
+  const candidates = m.pending === undefined ? [m] : [m, applySave(m, m.pending)];
+  const why = candidates.map((c) => mismatch(g, s, c));
+  expect(why.some((w) => w === undefined), `${g}: ${why.join(' / ')}`).toBe(true);
+  // The hard state is the acked one, or the in-flight save's if that reached the disk.
+  expect([m.commit, m.pending?.last], `${g} commit`).toContain(s.initialState().hardState.commit);
+  const snap = s.snapshot();
+  if (snap.metadata.index > 0) expect(new TextDecoder().decode(snap.data)).toBe(`snap@${snap.metadata.index}`);
+}
+
+function modelOf(s: DiskStorage): Model {
+  const base = s.firstIndex() - 1;
+  const terms: number[] = [];
+  for (let i = base + 1; i <= s.lastIndex(); i++) terms.push(s.term(i));
+  return { base, terms, commit: s.initialState().hardState.commit };
+}
+
+describe('wal: crash with SIGKILL', () => {
+  it('keeps every acknowledged entry over repeated kills', async () => {
+    const { dir, cleanup } = await tempDir('anchordns-crash-');
+    let models = new Map<string, Model>(CRASH_GROUPS.map((g) => [g, { base: 0, terms: [], commit: 0 }]));
+    let totalAcks = 0;
+    try {
+      for (let round = 0; round < 6; round++) {
+        const lines = await runAndKill(dir, 50 + Math.floor(Math.random() * 400), Math.floor(Math.random() * 30));
+        if (process.env.CRASH_DEBUG) {
+          const { writeFileSync } = await import('node:fs');
+          writeFileSync(`/tmp/crash-round-${round}.txt`, lines.join('\n'));
+        }
+        for (const line of lines) {
+          const s = parseLine(line);
+          if (s === undefined) continue;
+          const m = models.get(s.group)!;
+          if (s.kind === 'try') m.pending = s;
+          else {
+            models.set(s.group, applySave(m, s));
+            totalAcks++;
+          }
+        }
+        const log = captureLog();
+        const wal = await openWal(dir, { segmentBytes: SEGMENT_BYTES, log: log.log });
+        try {
+          for (const g of CRASH_GROUPS) check(g, wal.group(g), models.get(g)!);
+        } finally {
+          await wal.close();
+        }
+        if (process.env.CRASH_DEBUG) console.log(round, wal.segmentPaths().length, log.lines, CRASH_GROUPS.map((g) => `${wal.group(g).firstIndex()}..${wal.group(g).lastIndex()}`).join(" "));
+        for (const line of log.lines) expect(line).toMatch(/^wal: .*: record at offset \d+: .*; truncated$/);
+        models = new Map(CRASH_GROUPS.map((g) => [g, modelOf(wal.group(g))]));
+      }
+      expect(totalAcks).toBeGreaterThan(300);
+    } finally {
+      if (!process.env.CRASH_DEBUG) await cleanup();
+      else console.log('kept', dir);
+    }
+  });
+});
