@@ -54,7 +54,8 @@ export function stepCandidate(r: Raft, m: Message): Error | null {
   const myVoteResp = r.role === 'precandidate' ? MessageType.MsgPreVoteResp : MessageType.MsgVoteResp;
   switch (m.type) {
     case MessageType.MsgProp:
-      return ErrProposalDropped;
+    case MessageType.MsgReadIndex:
+      return ErrProposalDropped; // no leader to serve it; the host retries
     case MessageType.MsgApp:
       r.becomeFollower(m.term, m.from);
       handleAppendEntries(r, m);
