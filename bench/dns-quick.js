@@ -12,9 +12,13 @@
  *
  * Usage: npm run build && node bench/dns-quick.js [seconds] [mix…]
  *        node bench/dns-quick.js --inproc   (the responder alone, no sockets)
+ *        node bench/dns-quick.js --dnsperf [seconds]   (dnsperf against us and, if
+ *          installed, knotd with one UDP worker on the same zone; qps and server CPU)
  * (ANCHORDNS_DIST=/path/to/compiled/root points at another build; default ../dist.)
  */
-import { fork } from 'node:child_process';
+import { execFile, fork, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import dgram from 'node:dgram';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -182,7 +186,68 @@ async function inProcess() {
   }
 }
 
-if (process.argv[2] === '--inproc') {
+/** Server CPU seconds (user + system) of `pid` from /proc (Linux). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ
+}
+
+function dnsperf(port, file, seconds, pid) {
+  return new Promise((resolve, reject) => {
+    const before = cpuSeconds(pid);
+    const args = ['-s', '127.0.0.1', '-p', String(port), '-d', file, '-l', String(seconds), '-c', '4', '-q', '200'];
+    execFile('dnsperf', args, (err, out) => {
+      if (err) return reject(err);
+      const qps = Number(/Queries per second:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+      const cpu = cpuSeconds(pid) - before;
+      resolve({ qps: Math.round(qps), cpuMicros: (cpu * 1e6) / (qps * seconds) });
+    });
+  });
+}
+
+function zoneText() {
+  const lines = ['$ORIGIN bench.clusterset.local.', '$TTL 5', '@ IN SOA ns hostmaster 1 7200 1800 86400 5', '@ IN NS ns', 'ns IN A 127.0.0.1'];
+  for (let i = 0; i < NAMES; i++) lines.push(`svc${i} IN A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  return lines.join('\n') + '\n';
+}
+
+async function startKnot(dir, port) {
+  writeFileSync(path.join(dir, 'bench.clusterset.local.zone'), zoneText());
+  writeFileSync(path.join(dir, 'knot.conf'), [
+    'server:', `  rundir: "${dir}"`, `  listen: 127.0.0.1@${port}`, '  udp-workers: 1', '  tcp-workers: 1', '  background-workers: 1',
+    'database:', `  storage: "${dir}"`, 'log:', '  - target: stderr', '    any: error',
+    'zone:', '  - domain: bench.clusterset.local', `    storage: "${dir}"`, '    file: "bench.clusterset.local.zone"', '',
+  ].join('\n'));
+  const knot = spawn('knotd', ['-c', path.join(dir, 'knot.conf')], { stdio: 'inherit' });
+  await new Promise((r) => setTimeout(r, 1500));
+  return knot;
+}
+
+async function compareWithDnsperf(seconds) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dns-quick-'));
+  const hot = path.join(dir, 'hot.txt');
+  const all = path.join(dir, 'all.txt');
+  writeFileSync(hot, Array.from({ length: 100 }, (_, i) => `svc${i}.bench.clusterset.local A\n`).join(''));
+  writeFileSync(all, Array.from({ length: NAMES }, (_, i) => `svc${i}.bench.clusterset.local A\n`).join(''));
+  const report = (who, mix, r) => console.log(`dnsperf ${who.padEnd(9)} ${mix.padEnd(8)} ${r.qps} qps, server CPU ${r.cpuMicros.toFixed(2)} µs/query`);
+  for (const [mix, cacheSize, file] of [['hot100', 10_000, hot], ['all10k', 0, all]]) {
+    const child = fork(fileURLToPath(import.meta.url), ['--serve', String(cacheSize)], { stdio: 'inherit' });
+    const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
+    report('anchordns', mix + (cacheSize ? '' : '/nocache'), await dnsperf(port, file, seconds, child.pid));
+    await new Promise((resolve) => { child.once('exit', resolve); child.disconnect(); });
+  }
+  const knotPort = 20000 + Math.floor(Math.random() * 20000);
+  const knot = await startKnot(dir, knotPort).catch(() => null);
+  if (knot !== null && knot.exitCode === null) {
+    for (const [mix, file] of [['hot100', hot], ['all10k', all]]) report('knotd', mix, await dnsperf(knotPort, file, seconds, knot.pid));
+    knot.kill();
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.argv[2] === '--dnsperf') {
+  await compareWithDnsperf(Number(process.argv[3] ?? 5));
+} else if (process.argv[2] === '--inproc') {
   await inProcess();
 } else if (process.argv[2] === '--serve') {
   await serve(Number(process.argv[3]));

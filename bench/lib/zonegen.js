@@ -138,3 +138,27 @@ export function writeQueryFiles(dir, n, seed, nxCount = 300_000) {
   writeFileSync(files.nx50, `${nx.join('\n')}\n`);
   return files;
 }
+
+/**
+ * `count` queries drawn at random (seeded) from the existing names of an n-service zone,
+ * without building the whole list (for zones of a million services).
+ */
+export function sampledQueries(n, count, seed) {
+  const rand = prng(seed);
+  const out = [];
+  for (let k = 0; k < count; k++) {
+    const i = Math.floor(rand() * n);
+    const s = `${svcName(i)}.${APEX}`;
+    const pick = Math.floor(rand() * (isHeadless(i) ? 4 : 2));
+    out.push([`${s} A`, `_http._tcp.${s} SRV`, `pod-0.east.${s} A`, `pod-1.west.${s} A`][pick]);
+  }
+  return out;
+}
+
+/** A zone with only SOA, NS and glue: the start of a segment that is filled through the API. */
+export function writeEmptyZone(dir) {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${APEX}.zone`);
+  writeFileSync(file, [...zoneLines(0)].join('\n') + '\n');
+  return file;
+}

@@ -1,0 +1,196 @@
+/**
+ * `scale`: how anchordns grows with the number of exported services, beside Knot DNS.
+ *
+ * Static path, per size (1k, 10k, 100k, 1M services): the generated zone file is served by a
+ * single anchor (--zones) and by knotd; for each: start-up time (spawn → listening, → /ready
+ * or first SOA answer), RSS once loaded, dnsperf qps / average / p99 on names drawn from the
+ * whole zone; for the anchor also restart time on the same --data.
+ * Registered path, per size (1k, 10k, and 100k when the measured write rate makes it fit):
+ * N PUT registrations through the API into a single anchor (64 connections), then RSS,
+ * WAL and snapshot size on disk, restart time from log + snapshot, and dnsperf on the
+ * registered names.
+ */
+import { mkdtempSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { startAnchor, startKnot, waitDns } from './lib/servers.js';
+import { dnsperf } from './lib/dnsperf.js';
+import { writeZone, writeEmptyZone, sampledQueries, APEX } from './lib/zonegen.js';
+import { registration } from './lib/httpload.js';
+import { rssKiB, sleep } from './lib/proc.js';
+import { load1, writeResults, table, RESULTS_DIR } from './lib/results.js';
+import { lineChart } from './lib/svg.js';
+
+const DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000];
+const REGISTER_BUDGET_S = 240;
+
+/** @param {{ sizes?: number[], seconds?: number, quick?: boolean, log?: (s: string) => void }} opts */
+export async function runScale(opts = {}) {
+  const log = opts.log ?? console.error;
+  const sizes = opts.sizes ?? (opts.quick ? [1_000, 10_000] : DEFAULT_SIZES);
+  const seconds = opts.seconds ?? (opts.quick ? 2 : 8);
+  const staticRuns = [];
+  const registeredRuns = [];
+  let writeRate;
+  for (const n of sizes) {
+    staticRuns.push(await staticSize(n, seconds, log));
+  }
+  for (const n of sizes.filter((s) => s <= 100_000)) {
+    if (writeRate !== undefined && n / writeRate > REGISTER_BUDGET_S) {
+      registeredRuns.push({ services: n, skipped: `registering ${n} at the measured ${Math.round(writeRate)}/s would take ${Math.round(n / writeRate)} s (budget ${REGISTER_BUDGET_S} s)` });
+      log(`registered ${n}: skipped (${registeredRuns.at(-1).skipped})`);
+      continue;
+    }
+    const r = await registeredSize(n, seconds, log);
+    writeRate = r.registerPerSec;
+    registeredRuns.push(r);
+  }
+  const body = {
+    setup: {
+      sizes, seconds,
+      static: 'generated zone file (bench/lib/zonegen.js) served by one anchor (--zones, group of one) and by knotd (1 UDP worker); dnsperf -c 4 -q 100 on 200k names drawn from the zone',
+      registered: 'PUT /v1/services/bench/reg-N/clusters/east into one anchor (autocannon, 64 connections, fsync on), then restart on the same --data',
+      rss: 'VmRSS from /proc/<pid>/status after the dnsperf run',
+    },
+    static: staticRuns, registered: registeredRuns,
+  };
+  const file = writeResults('scale', body);
+  printTables(staticRuns, registeredRuns);
+  charts(staticRuns);
+  log(`wrote ${file}`);
+  return body;
+}
+
+/** Zone-file path for one size: anchordns and Knot side by side. */
+async function staticSize(n, seconds, log) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `anchordns-bench-scale-${n}-`));
+  const procs = [];
+  try {
+    const zone = await writeZone(path.join(tmp, 'zones'), n);
+    const qfile = path.join(tmp, 'q.txt');
+    writeFileSync(qfile, sampledQueries(n, 200_000, n).join('\n') + '\n');
+    const verboseFile = path.join(tmp, 'v.txt');
+    const row = { services: n, records: zone.records, zoneBytes: zone.bytes, loadBefore: load1() };
+    try {
+      const a = await startAnchor({ zonesDir: path.dirname(zone.file), dataDir: path.join(tmp, 'data'), timeoutMs: 600_000 });
+      procs.push(a.proc);
+      await waitDns(a.host, a.dnsPort);
+      row.anchordns = { listeningMs: a.listeningMs, readyMs: a.readyMs, rssKiBLoaded: rssKiB(a.proc.pid) };
+      const d = await dnsperf({ host: a.host, port: a.dnsPort, file: qfile, seconds, serverPid: a.proc.pid, verboseFile });
+      Object.assign(row.anchordns, pickPerf(d), { rssKiB: rssKiB(a.proc.pid) });
+      await a.proc.stop();
+      const again = await startAnchor({ zonesDir: path.dirname(zone.file), dataDir: path.join(tmp, 'data'), timeoutMs: 600_000 });
+      procs.push(again.proc);
+      row.anchordns.restartListeningMs = again.listeningMs;
+      row.anchordns.restartReadyMs = again.readyMs;
+      await again.proc.stop();
+    } catch (err) {
+      row.anchordns = { error: String(err.message ?? err).slice(0, 400) };
+    }
+    try {
+      const k = await startKnot({ dir: path.join(tmp, 'knot'), zoneFile: zone.file });
+      procs.push(k.proc);
+      row.knot = { readyMs: k.readyMs, rssKiBLoaded: rssKiB(k.proc.pid) };
+      const d = await dnsperf({ host: k.host, port: k.port, file: qfile, seconds, serverPid: k.proc.pid, verboseFile });
+      Object.assign(row.knot, pickPerf(d), { rssKiB: rssKiB(k.proc.pid) });
+      await k.proc.stop();
+    } catch (err) {
+      row.knot = { error: String(err.message ?? err).slice(0, 400) };
+    }
+    log(`static ${n}: ${JSON.stringify(row)}`);
+    return row;
+  } finally {
+    await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** API path for one size: register n services into a single anchor, then restart it. */
+async function registeredSize(n, seconds, log) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `anchordns-bench-reg-${n}-`));
+  const zonesDir = path.join(tmp, 'zones');
+  writeEmptyZone(zonesDir);
+  const dataDir = path.join(tmp, 'data');
+  const procs = [];
+  try {
+    const a = await startAnchor({ zonesDir, dataDir });
+    procs.push(a.proc);
+    const t0 = performance.now();
+    let seq = 0;
+    const result = await autocannon({
+      url: a.url, connections: 64, amount: n, timeout: 30,
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => { const i = seq++; return { ...req, method: 'PUT', path: `/v1/services/bench/reg-${i}/clusters/east`, body: registration(i) }; } }],
+    });
+    const registerS = (performance.now() - t0) / 1000;
+    const ok = Number(result.statusCodeStats?.['200']?.count ?? 0);
+    const row = { services: n, registered: ok, registerS, registerPerSec: ok / registerS, non2xx: result.non2xx, loadBefore: load1() };
+    const qfile = path.join(tmp, 'q.txt');
+    writeFileSync(qfile, Array.from({ length: Math.min(n, 200_000) }, (_, i) => `reg-${(i * 7919) % n}.bench.svc.${APEX} A`).join('\n') + '\n');
+    const d = await dnsperf({ host: a.host, port: a.dnsPort, file: qfile, seconds, serverPid: a.proc.pid, verboseFile: path.join(tmp, 'v.txt') });
+    Object.assign(row, pickPerf(d), { rssKiB: rssKiB(a.proc.pid) });
+    await a.proc.stop();
+    Object.assign(row, diskUse(dataDir));
+    const again = await startAnchor({ zonesDir, dataDir, timeoutMs: 600_000 });
+    procs.push(again.proc);
+    row.restartListeningMs = again.listeningMs;
+    row.restartReadyMs = again.readyMs;
+    await sleep(200);
+    row.rssKiBAfterRestart = rssKiB(again.proc.pid);
+    await again.proc.stop();
+    log(`registered ${n}: ${JSON.stringify(row)}`);
+    return row;
+  } finally {
+    await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function pickPerf(d) {
+  return { qps: d.qps, avgMs: d.avgMs, p50Ms: d.p50Ms, p99Ms: d.p99Ms, lost: d.lost, rcodes: d.rcodes, cpuUsPerQuery: d.serverCpuUsPerQuery };
+}
+
+/** Bytes under data/snap and everything else (the WAL) under data/. */
+function diskUse(dataDir) {
+  const walk = (dir) => {
+    let total = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      total += e.isDirectory() ? walk(p) : statSync(p).size;
+    }
+    return total;
+  };
+  let snapBytes = 0;
+  try { snapBytes = walk(path.join(dataDir, 'snap')); } catch { /* none */ }
+  return { snapBytes, walBytes: walk(dataDir) - snapBytes };
+}
+
+const mb = (kib) => (kib === undefined ? undefined : kib / 1024);
+
+function printTables(staticRuns, registeredRuns) {
+  console.log(table(['services', 'records', 'a start→ready ms', 'a restart ms', 'a RSS MiB', 'k RSS MiB', 'a qps', 'k qps', 'a p99 ms', 'k p99 ms', 'k ready ms'],
+    staticRuns.map((r) => [r.services.toLocaleString('en-US'), r.records, r.anchordns?.readyMs, r.anchordns?.restartReadyMs, mb(r.anchordns?.rssKiB), mb(r.knot?.rssKiB), r.anchordns?.qps, r.knot?.qps, r.anchordns?.p99Ms, r.knot?.p99Ms, r.knot?.readyMs])));
+  console.log(table(['registered', 'writes/s', 'RSS MiB', 'WAL MiB', 'snap MiB', 'restart→ready ms', 'qps', 'p99 ms'],
+    registeredRuns.map((r) => (r.skipped ? [r.services.toLocaleString('en-US'), 'skipped', '', '', '', '', '', ''] : [r.services.toLocaleString('en-US'), r.registerPerSec, mb(r.rssKiB), r.walBytes / 2 ** 20, r.snapBytes / 2 ** 20, r.restartReadyMs, r.qps, r.p99Ms]))));
+}
+
+function charts(staticRuns) {
+  const xs = staticRuns.map((r) => r.services.toLocaleString('en-US'));
+  lineChart(path.join(RESULTS_DIR, 'scale.svg'), {
+    title: 'RSS after load and query run, by zone size (static zone file)',
+    yLabel: 'MiB', xs,
+    series: [
+      { name: 'anchordns RSS', values: staticRuns.map((r) => mb(r.anchordns?.rssKiB)) },
+      { name: 'Knot RSS', values: staticRuns.map((r) => mb(r.knot?.rssKiB)) },
+    ],
+  });
+  lineChart(path.join(RESULTS_DIR, 'scale-latency.svg'), {
+    title: 'p99 latency under dnsperf by zone size (ms)',
+    yLabel: 'ms', xs,
+    series: [
+      { name: 'anchordns p99', values: staticRuns.map((r) => r.anchordns?.p99Ms) },
+      { name: 'Knot p99', values: staticRuns.map((r) => r.knot?.p99Ms) },
+    ],
+  });
+}
