@@ -92,6 +92,7 @@ export class Wal implements GroupSink {
   readonly #committer: GroupCommitter;
   #fh: FileHandle;
   #size: number;
+  #checkpointBytes = 0;
   #closed = false;
 
   constructor(init: WalInit) {
@@ -165,7 +166,8 @@ export class Wal implements GroupSink {
     this.#size += bytes.length;
     const seg = this.#segments[this.#segments.length - 1];
     for (const r of records) this.#noteDurable(seg, r);
-    if (this.#size >= this.#segmentBytes) await this.#rotate();
+    // A segment holding only its checkpoint is not rotated again (many groups, tiny limit).
+    if (this.#size >= this.#segmentBytes && this.#size > this.#checkpointBytes) await this.#rotate();
   }
 
   #noteDurable(seg: SegmentMeta, r: WalRecord): void {
@@ -198,6 +200,7 @@ export class Wal implements GroupSink {
     await this.#fh.close();
     this.#fh = fh;
     this.#size = checkpoint.length;
+    this.#checkpointBytes = checkpoint.length;
     this.#segments.push({ seq, path, maxIndex: new Map() });
     await this.#collect();
   }
