@@ -77,6 +77,22 @@ export class SafetyChecker {
     }
   }
 
+  /** The highest index known committed (applied somewhere) so far. */
+  get maxCommitted(): number {
+    return this.#maxCommitted;
+  }
+
+  /**
+   * ReadIndex linearizability (thesis §6.4): a read requested when index `atRequest` was
+   * already committed must be served at an index ≥ it, or it could miss a completed write.
+   */
+  observeRead(id: NodeId, ctx: string, index: number, atRequest: number | undefined): void {
+    if (atRequest === undefined) throw new Error(`read index: ${id} got an answer for unknown request ${ctx}`);
+    if (index < atRequest) {
+      throw new Error(`read index: ${id} served ${ctx} at ${index}, but ${atRequest} was committed before it was requested`);
+    }
+  }
+
   get committedCount(): number {
     return this.#committed.size;
   }

@@ -36,9 +36,13 @@ export interface SimStats {
   duplicated: number;
   committed: number;
   ticksToRecover: number;
+  reads: number;
+  readsServed: number;
+  transfers: number;
 }
 
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 export class Simulation {
   readonly rand: () => number;
@@ -49,6 +53,7 @@ export class Simulation {
   readonly stats: SimStats = {
     crashes: 0, midReadyCrashes: 0, restarts: 0, partitions: 0, confChanges: 0, compactions: 0,
     snapshotsSent: 0, proposals: 0, dropped: 0, duplicated: 0, committed: 0, ticksToRecover: 0,
+    reads: 0, readsServed: 0, transfers: 0,
   };
   readonly trace: string[] = [];
   #now = 0;
@@ -60,6 +65,8 @@ export class Simulation {
   /** PreVote + CheckQuorum (the default) in most seeds; without them, elections are more frequent. */
   #quiet: boolean;
   #appliedSeen = new Map<NodeId, number>();
+  /** ReadIndex requests in flight: ctx → highest committed index when requested. */
+  #reads = new Map<string, number>();
 
   constructor(readonly opts: SimOptions) {
     this.rand = mulberry32(opts.seed);
@@ -168,6 +175,11 @@ export class Simulation {
     if (rd.snapshot) this.#appliedSeen.set(id, 0);
     this.check.observeApplied(id, h.applied, rd.snapshot ? 0 : Math.min(seen, h.applied.length));
     this.#appliedSeen.set(id, h.applied.length);
+    for (const rs of rd.readStates) {
+      const ctx = dec.decode(rs.requestCtx);
+      this.check.observeRead(id, ctx, rs.index, this.#reads.get(ctx));
+      this.stats.readsServed++;
+    }
     if (rd.softState) this.log(`${id} is ${rd.softState.role} term ${h.node.raft.term} lead ${rd.softState.lead || '-'}`);
   }
 
@@ -202,7 +214,9 @@ export class Simulation {
       this.log('heal network');
     } else if (r < 0.255) this.proposeConfChange(up);
     else if (r < 0.275) this.compact(up);
-    else if (r < 0.275 + this.#leaderCrashRate && this.down.size < Math.floor((ids.length - 1) / 2)) {
+    else if (r < 0.295) this.readIndex(up);
+    else if (r < 0.3) this.transferLeader(up);
+    else if (r < 0.3 + this.#leaderCrashRate && this.down.size < Math.floor((ids.length - 1) / 2)) {
       // Leaders that die soon after replicating to a minority make Figure 8 histories.
       const leader = this.leaderOf(up);
       if (leader) this.crash(leader.id, 'leader');
@@ -215,6 +229,26 @@ export class Simulation {
     const data = `s${this.opts.seed}-${this.stats.proposals++}`;
     const err = this.hosts.get(id)!.node.propose(enc.encode(data));
     this.log(`propose ${data} at ${id}${err ? ` (${err.message})` : ''}`);
+  }
+
+  /** A linearizable read; checked when (if) a ReadState comes back. */
+  private readIndex(up: readonly NodeId[]): void {
+    if (up.length === 0) return;
+    const id = pick(this.rand, up);
+    const ctx = `r${this.opts.seed}-${this.stats.reads++}`;
+    this.#reads.set(ctx, this.check.maxCommitted);
+    const err = this.hosts.get(id)!.node.readIndex(enc.encode(ctx));
+    this.log(`read ${ctx} at ${id}${err ? ` (${err.message})` : ''}`);
+  }
+
+  /** Thesis §3.10: hand leadership to a random voter. */
+  private transferLeader(up: readonly NodeId[]): void {
+    const leader = this.leaderOf(up);
+    if (!leader) return;
+    const to = pick(this.rand, leader.node.raft.confState().voters);
+    leader.node.transferLeader(to);
+    this.stats.transfers++;
+    this.log(`transfer leadership ${leader.id} -> ${to}`);
   }
 
   private randomPartition(ids: readonly NodeId[]): void {

@@ -36,6 +36,8 @@ function assertFaultsInjected(t: Record<keyof SimStats, number>): void {
   expect(t.compactions).toBeGreaterThan(0);
   expect(t.snapshotsSent).toBeGreaterThan(0);
   expect(t.committed).toBeGreaterThan(0);
+  expect(t.readsServed).toBeGreaterThan(0);
+  expect(t.transfers).toBeGreaterThan(0);
 }
 
 if (process.env.SEED !== undefined) {
