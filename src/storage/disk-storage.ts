@@ -17,16 +17,18 @@ import type { ConfState, Entry, HardState, Snapshot } from '../raft/types.js';
 import type { LogMirror } from './log-mirror.js';
 import { RecordType, type WalRecord } from './wal-record.js';
 
-/** What one Ready asks to persist. Empty parts are skipped. */
+/** What one Ready asks to persist (a Ready itself fits). Empty parts are skipped. */
 export interface PersistBatch {
   readonly entries?: readonly Entry[];
   readonly hardState?: HardState;
   readonly snapshot?: Snapshot;
+  /** False when only the commit index changed: written, but fdatasync may be skipped. Default true. */
+  readonly mustSync?: boolean;
 }
 
 /** The WAL services a group needs (implemented by Wal; an interface to avoid an import cycle). */
 export interface GroupSink {
-  submit(records: readonly WalRecord[]): Promise<void>;
+  submit(records: readonly WalRecord[], sync?: boolean): Promise<void>;
   writeSnapshot(group: string, snap: Snapshot): Promise<void>;
 }
 
@@ -88,7 +90,8 @@ export class DiskStorage implements Storage {
       records.push({ type: RecordType.HardState, group: this.id, hardState: batch.hardState });
     }
     if (records.length === 0) return this.#tail;
-    return this.#enqueue(hasSnap ? snap : undefined, records);
+    const sync = hasSnap || batch.mustSync !== false;
+    return this.#enqueue(hasSnap ? snap : undefined, records, sync);
   }
 
   append(entries: readonly Entry[]): Promise<void> {
@@ -139,14 +142,14 @@ export class DiskStorage implements Storage {
    * group committer (which keeps order and lets them join this turn's batch); otherwise they
    * queue behind the file write. #chained counts writes still waiting their turn.
    */
-  #enqueue(snap: Snapshot | undefined, records: readonly WalRecord[]): Promise<void> {
-    if (snap === undefined && this.#chained === 0) return this.#track(this.#sink.submit(records));
+  #enqueue(snap: Snapshot | undefined, records: readonly WalRecord[], sync = true): Promise<void> {
+    if (snap === undefined && this.#chained === 0) return this.#track(this.#sink.submit(records, sync));
     this.#chained++;
     const write = async (): Promise<void> => {
       let submitted: Promise<void> | undefined;
       try {
         if (snap !== undefined) await this.#sink.writeSnapshot(this.id, snap);
-        if (records.length > 0) submitted = this.#sink.submit(records);
+        if (records.length > 0) submitted = this.#sink.submit(records, sync);
       } finally {
         this.#chained--;
       }

@@ -15,8 +15,8 @@ import { ByteWriter } from './bytes.js';
 import { WalClosedError, WalFailedError } from './errors.js';
 import { encodeRecord, type WalRecord } from './wal-record.js';
 
-/** Writes and syncs one batch; resolves once it is durable. */
-export type BatchSink = (bytes: Uint8Array, records: readonly WalRecord[]) => Promise<void>;
+/** Writes one batch, and fdatasyncs it when `sync`; resolves once that is done. */
+export type BatchSink = (bytes: Uint8Array, records: readonly WalRecord[], sync: boolean) => Promise<void>;
 
 interface Waiter {
   resolve(): void;
@@ -24,7 +24,7 @@ interface Waiter {
 }
 
 export interface CommitStats {
-  /** fdatasync calls (one per batch). */
+  /** fdatasync calls (at most one per batch). */
   syncs: number;
   records: number;
   bytes: number;
@@ -35,6 +35,8 @@ export class GroupCommitter {
   #buf = new ByteWriter(1 << 16);
   #records: WalRecord[] = [];
   #waiters: Waiter[] = [];
+  /** Whether any submit in the current batch needs fdatasync. */
+  #sync = false;
   #scheduled = false;
   #running: Promise<void> | undefined;
   #failed: Error | undefined;
@@ -45,14 +47,19 @@ export class GroupCommitter {
     this.#sink = sink;
   }
 
-  /** Queues records; resolves when they are on stable storage. */
-  submit(records: readonly WalRecord[]): Promise<void> {
+  /**
+   * Queues records; resolves when they are on stable storage. With `sync` false (Ready's
+   * mustSync false: only the commit index moved, which Raft can relearn) the batch skips
+   * fdatasync unless another submitter in it needs one, and resolves after the write.
+   */
+  submit(records: readonly WalRecord[], sync = true): Promise<void> {
     if (this.#failed !== undefined) return Promise.reject(new WalFailedError({ cause: this.#failed }));
     if (this.#closed) return Promise.reject(new WalClosedError());
     for (const r of records) {
       encodeRecord(this.#buf, r);
       this.#records.push(r);
     }
+    if (sync) this.#sync = true;
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     this.#schedule();
     return done;
@@ -88,12 +95,14 @@ export class GroupCommitter {
     const bytes = this.#buf.view();
     const records = this.#records;
     const waiters = this.#waiters;
+    const sync = this.#sync;
+    this.#sync = false;
     this.#buf = new ByteWriter(1 << 16);
     this.#records = [];
     this.#waiters = [];
     try {
-      await this.#sink(bytes, records);
-      this.stats.syncs++;
+      await this.#sink(bytes, records, sync);
+      if (sync) this.stats.syncs++;
       this.stats.records += records.length;
       this.stats.bytes += bytes.length;
       for (const w of waiters) w.resolve();

@@ -65,6 +65,17 @@ describe('wal: persist and recover', () => {
     expect(wal.stats.records).toBe(50);
   });
 
+  it('skips fdatasync for a Ready with mustSync false (commit index only)', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: [ent(1, 1)], hardState: { term: 1, vote: 'a', commit: 0 } });
+    const before = wal.stats.syncs;
+    await g.save({ hardState: { term: 1, vote: 'a', commit: 1 }, mustSync: false });
+    expect(wal.stats.syncs).toBe(before);
+    await wal.close();
+    expect((await reopen()).group('g').initialState().hardState.commit).toBe(1);
+  });
+
   it('restores an installed snapshot and the entries after it', async () => {
     const wal = await reopen();
     const g = wal.group('g');

@@ -105,7 +105,7 @@ export class Wal implements GroupSink {
     this.#durable = init.durable;
     this.#snapIndex = init.snapIndex;
     this.#segmentBytes = init.segmentBytes;
-    this.#committer = new GroupCommitter((bytes, records) => this.#writeBatch(bytes, records));
+    this.#committer = new GroupCommitter((bytes, records, sync) => this.#writeBatch(bytes, records, sync));
   }
 
   /** Ids of the groups that have state on disk (or were opened since). */
@@ -138,9 +138,9 @@ export class Wal implements GroupSink {
   }
 
   /** @internal GroupSink: queue records for the next group commit. */
-  submit(records: readonly WalRecord[]): Promise<void> {
+  submit(records: readonly WalRecord[], sync = true): Promise<void> {
     if (this.#closed) return Promise.reject(new WalClosedError());
-    return this.#committer.submit(records);
+    return this.#committer.submit(records, sync);
   }
 
   /** @internal GroupSink: durably write a snapshot file, then drop segments it makes redundant. */
@@ -159,10 +159,14 @@ export class Wal implements GroupSink {
     await this.#fh.close();
   }
 
-  /** The group committer's sink: append, fdatasync, account, maybe rotate. */
-  async #writeBatch(bytes: Uint8Array, records: readonly WalRecord[]): Promise<void> {
+  /**
+   * The group committer's sink: append, fdatasync, account, maybe rotate. An unsynced batch
+   * still counts as durable state for checkpoints: a later sync (or the rotation's own)
+   * covers it before anything depends on it, and losing it loses only a commit index.
+   */
+  async #writeBatch(bytes: Uint8Array, records: readonly WalRecord[], sync: boolean): Promise<void> {
     await writeAll(this.#fh, bytes);
-    await this.#fh.datasync();
+    if (sync) await this.#fh.datasync();
     this.#size += bytes.length;
     const seg = this.#segments[this.#segments.length - 1];
     for (const r of records) this.#noteDurable(seg, r);
