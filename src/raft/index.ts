@@ -6,5 +6,5 @@ export { DEFAULTS as CONFIG_DEFAULTS } from './config.js';
 export { MemoryStorage, EMPTY_SNAPSHOT, type Storage, type InitialState } from './storage.js';
 export { RawNode, type Ready, type Status } from './rawnode.js';
 export { encodeConfChange, decodeConfChange, confChange, LEAVE_JOINT } from './confchange_codec.js';
-export { entrySize } from './entries.js';
+export { entrySize, limitSize, NO_LIMIT } from './entries.js';
 export { mulberry32 } from './rand.js';
