@@ -6,7 +6,7 @@ import { MemoryNetwork } from './memory-network.js';
 import { TcpNetwork } from './tcp-network.js';
 import { NetworkTransport, type Transport, type TransportOptions } from './transport.js';
 
-export type { MessageHandler, Transport, TransportOptions, UnreachableHandler } from './transport.js';
+export type { MessageHandler, SnapshotStatusHandler, Transport, TransportOptions, TransportStats, UnreachableHandler } from './transport.js';
 export { NetworkTransport } from './transport.js';
 export { MemoryNetwork } from './memory-network.js';
 export { TcpNetwork } from './tcp-network.js';

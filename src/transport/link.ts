@@ -6,8 +6,11 @@
 
 /** One connected, ordered, reliable byte stream (until it closes). */
 export interface Link {
-  /** Queues bytes; false means the peer is slow and the caller should wait for drain. */
-  write(bytes: Uint8Array): boolean;
+  /**
+   * Queues bytes; false means the peer is slow and the caller should wait for drain.
+   * `done` runs once the bytes are handed to the OS (or with an error if the link died first).
+   */
+  write(bytes: Uint8Array, done?: (err?: Error) => void): boolean;
   onData(cb: (chunk: Uint8Array) => void): void;
   /** Called once, when either side closes or the stream fails. */
   onClose(cb: () => void): void;

@@ -18,10 +18,14 @@ class MemoryLink implements Link {
     this.remote = remote;
   }
 
-  write(bytes: Uint8Array): boolean {
+  write(bytes: Uint8Array, done?: (err?: Error) => void): boolean {
     const p = this.peer;
-    if (this.#closed || p === undefined) return false;
+    if (this.#closed || p === undefined) {
+      if (done !== undefined) setImmediate(() => done(new Error('link closed')));
+      return false;
+    }
     p.#deliver(bytes.slice());
+    if (done !== undefined) setImmediate(() => done());
     return true;
   }
 

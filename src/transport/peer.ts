@@ -11,7 +11,7 @@
  * - While the peer is down, `onUnreachable` fires on every failed dial or broken link, so
  *   the host can call RawNode.reportUnreachable and Raft stops pipelining to it.
  */
-import type { NodeId } from '../raft/types.js';
+import { MessageType, type NodeId } from '../raft/types.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { encodeHello, encodeMessageFrames, PROTOCOL_VERSION, type GroupMessage } from './frame.js';
 import type { Link, Network } from './link.js';
@@ -28,6 +28,8 @@ export interface PeerOptions {
   readonly onUnreachable: (peer: NodeId) => void;
   /** One write of `count` messages was handed to the link. */
   readonly onWrite: (count: number) => void;
+  /** A MsgSnap was written to the link (ok) or will never be (dropped, link failed). */
+  readonly onSnapshotStatus: (group: string, peer: NodeId, ok: boolean) => void;
   /** Messages that were dropped (queue overflow, too large, peer removed). */
   readonly onDropped: (peer: NodeId, dropped: readonly GroupMessage[], reason: string) => void;
 }
@@ -57,7 +59,7 @@ export class Peer {
     if (this.#state === 'closed') return;
     for (const it of items) this.#queue.push(it);
     const over = this.#queue.length - this.#o.maxQueue;
-    if (over > 0) this.#o.onDropped(this.#o.id, this.#queue.splice(0, over), 'queue full');
+    if (over > 0) this.#drop(this.#queue.splice(0, over), 'queue full');
     if (this.#state === 'idle') void this.#dial();
     else if (this.#state === 'open') this.#scheduleFlush();
   }
@@ -68,7 +70,7 @@ export class Peer {
     clearTimeout(this.#timer);
     this.#link?.close();
     this.#link = undefined;
-    if (this.#queue.length > 0) this.#o.onDropped(this.#o.id, this.#queue.splice(0), 'peer removed');
+    if (this.#queue.length > 0) this.#drop(this.#queue.splice(0), 'peer removed');
   }
 
   async #dial(): Promise<void> {
@@ -129,9 +131,21 @@ export class Peer {
     const items = this.#queue;
     this.#queue = [];
     const { bytes, tooLarge } = encodeMessageFrames(items, this.#o.maxFrameBytes);
-    if (tooLarge.length > 0) this.#o.onDropped(this.#o.id, tooLarge, 'larger than the frame limit');
+    if (tooLarge.length > 0) this.#drop(tooLarge, 'larger than the frame limit');
     if (bytes.length === 0) return;
     this.#o.onWrite(items.length - tooLarge.length);
-    if (!link.write(bytes)) this.#blocked = true;
+    const snaps = items.filter((it) => it.message.type === MessageType.MsgSnap && !tooLarge.includes(it));
+    const done = snaps.length === 0 ? undefined : (err?: Error) => this.#snapStatus(snaps, err === undefined);
+    if (!link.write(bytes, done)) this.#blocked = true;
+  }
+
+  #drop(items: GroupMessage[], reason: string): void {
+    this.#o.onDropped(this.#o.id, items, reason);
+    this.#snapStatus(items.filter((it) => it.message.type === MessageType.MsgSnap), false);
+  }
+
+  /** Tells the host how each MsgSnap went, so it can call RawNode.reportSnapshot. */
+  #snapStatus(snaps: readonly GroupMessage[], ok: boolean): void {
+    for (const s of snaps) this.#o.onSnapshotStatus(s.group, this.#o.id, ok);
   }
 }

@@ -19,7 +19,13 @@ function socketLink(s: Socket): Link {
   s.on('close', () => closeCb?.());
   return {
     remote: `${s.remoteAddress}:${s.remotePort}`,
-    write: (b) => !s.destroyed && s.write(b),
+    write: (b, done) => {
+      if (s.destroyed) {
+        done?.(new Error('socket closed'));
+        return false;
+      }
+      return s.write(b, (err) => done?.(err ?? undefined));
+    },
     onData: (cb) => void s.on('data', cb),
     onClose: (cb) => void (closeCb = cb),
     onDrain: (cb) => void s.on('drain', cb),

@@ -92,8 +92,12 @@ export function describeTransportConformance(name: string, harness: () => Transp
       const data = new Uint8Array(8 * 1024 * 1024);
       for (let i = 0; i < data.length; i += 4096) data[i] = i % 251;
       const snap = { metadata: { index: 100, term: 2, confState: { ...EMPTY_CONF_STATE, voters: ['a', 'b'] } }, data };
+      const status: string[] = [];
+      a.t.onSnapshotStatus((g, p, ok) => status.push(`${g} ${p} ${ok}`));
       a.t.send('g', [makeMessage({ type: MessageType.MsgSnap, from: 'a', to: 'b', term: 2, snapshot: snap })]);
       await until(() => b.got.length === 1, 'snapshot', 30_000);
+      await until(() => status.length === 1, 'snapshot status');
+      expect(status).toEqual(['g b true']);
       const got = b.got[0].msg.snapshot?.data ?? new Uint8Array(0);
       // Buffer#equals, not toEqual: a deep-equal walk over 8 MiB takes minutes.
       expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(data)).toBe(true);
@@ -153,8 +157,16 @@ export function describeTransportConformance(name: string, harness: () => Transp
     it('does not send a message larger than its own frame limit', async () => {
       const errors: Error[] = [];
       const { a, b } = await pair({ maxFrameBytes: 1024, onError: (e) => errors.push(e) });
-      a.t.send('g', [app('a', 'b', 1, new Uint8Array(4096)), app('a', 'b', 2)]);
+      const status: boolean[] = [];
+      a.t.onSnapshotStatus((_g, _p, ok) => status.push(ok));
+      const snap = { metadata: { index: 9, term: 1, confState: EMPTY_CONF_STATE }, data: new Uint8Array(4096) };
+      a.t.send('g', [
+        app('a', 'b', 1, new Uint8Array(4096)),
+        makeMessage({ type: MessageType.MsgSnap, from: 'a', to: 'b', snapshot: snap }),
+        app('a', 'b', 2),
+      ]);
       await until(() => b.got.length === 1, 'the small message');
+      expect(status).toEqual([false]);
       expect(b.got[0].msg.index).toBe(2);
       expect(errors.some((e) => /larger than the frame limit/.test(e.message))).toBe(true);
     });

@@ -27,6 +27,7 @@ export interface TransportStats {
 
 export type MessageHandler = (group: string, message: Message) => void;
 export type UnreachableHandler = (peer: NodeId) => void;
+export type SnapshotStatusHandler = (group: string, peer: NodeId, ok: boolean) => void;
 
 export interface Transport {
   /** This anchor's id. */
@@ -40,6 +41,8 @@ export interface Transport {
   onMessage(handler: MessageHandler): void;
   /** Fires when a peer cannot be reached, so the host can call reportUnreachable. */
   onUnreachable(handler: UnreachableHandler): void;
+  /** Fires once per MsgSnap: written to the peer's socket (ok) or dropped; for reportSnapshot. */
+  onSnapshotStatus(handler: SnapshotStatusHandler): void;
   addPeer(id: NodeId, address: string): void;
   removePeer(id: NodeId): void;
   close(): Promise<void>;
@@ -69,6 +72,7 @@ export class NetworkTransport implements Transport {
   #listener: Listener | undefined;
   #onMessage: MessageHandler = () => undefined;
   #onUnreachable: UnreachableHandler = () => undefined;
+  #onSnapshotStatus: SnapshotStatusHandler = () => undefined;
   #closed = false;
   readonly stats: TransportStats = { writes: 0, messagesSent: 0, messagesReceived: 0, messagesDropped: 0, protocolErrors: 0 };
 
@@ -95,6 +99,10 @@ export class NetworkTransport implements Transport {
     this.#onUnreachable = handler;
   }
 
+  onSnapshotStatus(handler: SnapshotStatusHandler): void {
+    this.#onSnapshotStatus = handler;
+  }
+
   addPeer(id: NodeId, address: string): void {
     if (this.#closed || this.#peers.has(id)) return;
     this.#peers.set(id, new Peer({
@@ -107,6 +115,7 @@ export class NetworkTransport implements Transport {
       backoff: this.#o.backoff ?? {},
       random: this.#o.random ?? Math.random,
       onUnreachable: (p) => this.#onUnreachable(p),
+      onSnapshotStatus: (g, p, ok) => this.#onSnapshotStatus(g, p, ok),
       onWrite: (n) => {
         this.stats.writes++;
         this.stats.messagesSent += n;
