@@ -15,6 +15,18 @@ function literalLookup(address: string, options: unknown, callback: LookupCallba
   callback(null, address, address.includes(':') ? 6 : 4);
 }
 
+/**
+ * A larger kernel receive buffer absorbs bursts while the event loop is busy. Best effort:
+ * the kernel caps it at net.core.rmem_max, and a refusal must not stop the server.
+ */
+function growReceiveBuffer(socket: dgram.Socket): void {
+  try {
+    socket.setRecvBufferSize(4 * 1024 * 1024);
+  } catch {
+    // keep the default
+  }
+}
+
 export class UdpListener {
   readonly #socket: dgram.Socket;
   readonly #handler: QueryHandler;
@@ -26,8 +38,6 @@ export class UdpListener {
     this.#socket = dgram.createSocket({
       type: this.#family === 6 ? 'udp6' : 'udp4',
       ipv6Only: this.#family === 6 && ipv6Only,
-      // Replies are small and bursts are short; a larger kernel buffer absorbs bursts.
-      recvBufferSize: 4 * 1024 * 1024,
       // Replies go to the literal address the query came from: resolve it synchronously
       // instead of through dns.lookup, which defers every send by a tick.
       lookup: literalLookup,
@@ -44,6 +54,7 @@ export class UdpListener {
       this.#socket.once('error', fail);
       this.#socket.bind({ address: host, port, exclusive: true }, () => {
         this.#socket.off('error', fail);
+        growReceiveBuffer(this.#socket);
         resolve(this.#socket.address().port);
       });
     });
