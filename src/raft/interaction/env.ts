@@ -140,7 +140,7 @@ export class InteractionEnv {
 
   status(id: string): void {
     const st = this.host(id).node.status();
-    this.print(`${id}: ${st.softState.role} lead=${st.softState.lead || 'none'} ${describeHardState(st.hardState)} applied=${st.applied}`);
+    this.print(`${id}: ${st.softState.role} lead=${st.softState.lead || 'none'} ${describeHardState(st.hardState)} applied=${st.applied}${st.leadTransferee ? ` transferee=${st.leadTransferee}` : ''}`);
     this.print(`  config voters=(${st.config.voters.join(',')}) outgoing=(${st.config.votersOutgoing.join(',')}) learners=(${st.config.learners.join(',')})${st.config.autoLeave ? ' autoleave' : ''}`);
     if (!st.progress) return;
     for (const [pid, p] of st.progress) {
