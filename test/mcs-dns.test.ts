@@ -9,7 +9,10 @@ import { dig } from './helpers/dig.js';
 import { AnchorGroup, register } from './support/anchor-group.js';
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
-const TOKENS = `tokens:
+const TOKENS = `clusters:
+  east: ["127.0.0.5/32"]
+  west: ["127.0.0.6/32"]
+tokens:
   - { name: east-controller, sha256: "${sha('east-secret')}", clusters: [east] }
   - { name: west-controller, sha256: "${sha('west-secret')}", clusters: [west, cluster-a.registry-x] }
   - { name: ops, sha256: "${sha('ops-secret')}", admin: true }`;
@@ -46,6 +49,16 @@ describe('ClusterSetIP services (specification.md §2.3)', () => {
     expect(r.flags).toContain('aa');
     expect(r.answer.map((a) => a.data).sort()).toEqual(['10.96.0.10', '10.97.0.10']);
     expect(r.answer.every((a) => a.ttl === 5)).toBe(true);
+  });
+
+  it('puts the querying client\'s own cluster first, and rotates for other clients', async () => {
+    const first = async (...extra: string[]) => (await q(`hello.demo.${Z}`, 'A', ...extra)).answer[0]!.data;
+    for (let i = 0; i < 3; i++) {
+      expect(await first('-b', '127.0.0.5')).toBe('10.96.0.10');
+      expect(await first('-b', '127.0.0.6')).toBe('10.97.0.10');
+    }
+    const leads = new Set([await first(), await first(), await first(), await first()]);
+    expect([...leads].sort()).toEqual(['10.96.0.10', '10.97.0.10']);
   });
 
   it('answers AAAA on a v4-only service with NODATA and the SOA', async () => {

@@ -20,6 +20,7 @@ import { ZoneSet } from '../zone/zone-set.js';
 import { openWal, type Wal } from '../storage/wal.js';
 import { createTcpTransport, type Transport } from '../transport/index.js';
 import { createDnsServer } from '../dns/server.js';
+import { ClusterAnswerShaper } from '../mcs/shaper.js';
 import { buildHttpServer } from '../api/http-server.js';
 import { registerV1Routes } from '../api/routes-v1.js';
 import { Authenticator } from '../api/auth.js';
@@ -59,7 +60,8 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   for (const { group } of hosted.values()) group.start();
   const timers = startTimers(hosted, DEFAULT_TIMING);
 
-  const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog });
+  const shaper = new ClusterAnswerShaper(config.clusters);
+  const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog, shaper });
   const { udpPort: dnsPort } = await dns.listen();
   const metrics = registerRaftMetrics(registry, () => [...hosted.values()].map((h) => h.group), config.id);
   const backend = registrationBackend(hosted, config.domain, metrics, (apex) => membersOf(config, hosted.get(apex)!.spec));

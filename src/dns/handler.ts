@@ -27,7 +27,7 @@ export function createQueryHandler(options: HandlerOptions): QueryHandler {
     const started = metrics === undefined ? 0 : performance.now();
     let reply: Buffer | null;
     try {
-      reply = responder.respond(msg, transport, family);
+      reply = responder.respond(msg, transport, family, client);
     } catch (err) {
       logger?.error({ err }, 'dns: query handling failed');
       reply = servfail(msg, transport);

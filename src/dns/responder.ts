@@ -20,8 +20,18 @@ import type { Labels, LookupResult } from '../zone/types.js';
 
 const NO_LABELS: Labels = [];
 
+/**
+ * Reorders an answer for one client (MCS: the client's own cluster first, rotation
+ * otherwise). Returns null when the result stands as looked up. A reshaped response
+ * depends on who asks and when, so it is never cached.
+ */
+export interface AnswerShaper {
+  shape(result: LookupResult, client: string): LookupResult | null;
+}
+
 export interface ResponderOptions {
   source: ViewSource;
+  shaper?: AnswerShaper;
   /** Most responses kept in the cache; 0 disables it. Default 10000. */
   cacheSize?: number;
   metrics?: DnsMetrics;
@@ -40,6 +50,9 @@ export class Responder {
   readonly #cache: ResponseCache | null;
   readonly #source: ViewSource;
   readonly #metrics: DnsMetrics | undefined;
+  readonly #shaper: AnswerShaper | undefined;
+  /** The client of the query being answered (for the shaper). */
+  #client = '';
   /** The RCODE of the last response (extended RCODEs included), for metrics and logs. */
   lastRcode = 0;
 
@@ -48,6 +61,7 @@ export class Responder {
     this.#cache = size > 0 ? new ResponseCache(size) : null;
     this.#source = options.source;
     this.#metrics = options.metrics;
+    this.#shaper = options.shaper;
     const cache = this.#cache;
     if (cache !== null) this.#source.onSwap(() => cache.clear());
   }
@@ -62,8 +76,9 @@ export class Responder {
    * length), or null when the message gets no reply. Never throws: an exception while
    * answering becomes SERVFAIL.
    */
-  respond(msg: Buffer, transport: Transport, family: 4 | 6): Buffer | null {
+  respond(msg: Buffer, transport: Transport, family: 4 | 6, client = ''): Buffer | null {
     const q = this.query;
+    this.#client = client;
     if (scanQuery(msg, q) === ScanStatus.Drop) return null;
     this.#metrics?.request(transport, family, q.qtype);
     const prefix = transport === 'tcp' ? 2 : 0;
@@ -144,7 +159,9 @@ export class Responder {
     const zone = this.#source.current().findZone(labels);
     // dns-checklist §1.3 step 1: no zone encloses the name (the `. NS` health check too).
     if (zone === undefined) return this.#encodeSimple(msg, q, Rcode.REFUSED, copied);
-    const result = zone.lookup(labels, q.qtype);
+    const looked = zone.lookup(labels, q.qtype);
+    const shaped = this.#shaper?.shape(looked, this.#client) ?? null;
+    const result = shaped ?? looked;
     const { rcode, aa } = rcodeOf(result);
     const w = this.#writer;
     w.start(msg, q, copied | (aa ? Flag.AA : 0), rcode, labels);
@@ -152,7 +169,7 @@ export class Responder {
     if (!w.writeResult(result, limit)) w.setFlags(Flag.TC); // RFC 1035 §4.2.1, RFC 2181 §9
     w.finish(q.hasEdns, q.ednsDo, rcode);
     this.lastRcode = rcode;
-    return rcode !== Rcode.SERVFAIL;
+    return rcode !== Rcode.SERVFAIL && shaped === null;
   }
 
   /** A response with no records: header, the question when it parsed, OPT when the query had one. */

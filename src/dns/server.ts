@@ -13,7 +13,7 @@ import { createQueryHandler } from './handler.js';
 import type { QueryHandler } from './handler.js';
 import { PromDnsMetrics } from './metrics.js';
 import type { DnsMetrics } from './metrics.js';
-import { Responder } from './responder.js';
+import { Responder, type AnswerShaper } from './responder.js';
 import { TcpListener } from './tcp.js';
 import type { TcpOptions } from './tcp.js';
 import { UdpListener } from './udp.js';
@@ -33,6 +33,8 @@ export interface DnsServerOptions extends TcpOptions {
   queryLog?: Logger | boolean;
   /** Response cache entries; 0 disables the cache. Default 10000. */
   cacheSize?: number;
+  /** Per-client answer order (MCS locality and rotation); see AnswerShaper. */
+  shaper?: AnswerShaper;
 }
 
 export interface DnsServer {
@@ -64,7 +66,7 @@ class UdpTcpServer implements DnsServer {
     const metrics = toMetrics(options.metrics);
     const { logger } = options;
     this.#options = options;
-    this.responder = new Responder({ source: options.source, cacheSize: options.cacheSize, metrics });
+    this.responder = new Responder({ source: options.source, cacheSize: options.cacheSize, metrics, shaper: options.shaper });
     const queryLog = options.queryLog === true ? logger : options.queryLog || undefined;
     this.#handler = createQueryHandler({ responder: this.responder, metrics, queryLog, logger });
     this.#hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
