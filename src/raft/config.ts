@@ -23,6 +23,11 @@ export interface Config {
   readonly maxInflightMsgs?: number;
   /** Max bytes of entries per MsgApp (at least one entry is always sent). Default 1 MiB. */
   readonly maxSizePerMsg?: number;
+  /**
+   * Max bytes of proposal data a leader holds appended but not yet committed; beyond it,
+   * proposals get ErrProposalDropped (bounds memory while a quorum is unreachable). 0 = no limit.
+   */
+  readonly maxUncommittedEntriesSize?: number;
   /** The last applied index when restarting (entries up to it are not handed out again). Default 0. */
   readonly applied?: number;
   /** A leader removed from (or demoted in) the config steps down. Default true. */
@@ -43,6 +48,7 @@ export const DEFAULTS = {
   checkQuorum: true,
   maxInflightMsgs: 256,
   maxSizePerMsg: 1024 * 1024,
+  maxUncommittedEntriesSize: 0,
   applied: 0,
   stepDownOnRemoval: true,
 } as const;
@@ -55,6 +61,7 @@ export function resolveConfig(c: Config): ResolvedConfig {
   if (!(r.electionTick > r.heartbeatTick)) throw new Error('raft config: electionTick must be greater than heartbeatTick');
   if (!(r.maxInflightMsgs > 0)) throw new Error('raft config: maxInflightMsgs must be greater than 0');
   if (!(r.maxSizePerMsg > 0)) throw new Error('raft config: maxSizePerMsg must be greater than 0');
+  if (!(r.maxUncommittedEntriesSize >= 0)) throw new Error('raft config: maxUncommittedEntriesSize must be ≥ 0');
   if (typeof r.random !== 'function') throw new Error('raft config: random must be a function');
   return r;
 }

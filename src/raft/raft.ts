@@ -61,6 +61,8 @@ export class Raft {
   readOnly = new ReadOnly();
   /** ReadIndex requests that arrived before the leader committed an entry of its term. */
   pendingReadIndexMessages: Message[] = [];
+  /** Bytes of proposal data appended by this leader and not yet handed out as committed. */
+  uncommittedSize = 0;
   electionElapsed = 0;
   heartbeatElapsed = 0;
   randomizedElectionTimeout = 0;
@@ -176,6 +178,7 @@ export class Raft {
       pr.recentActive = false;
     }
     this.pendingConfIndex = 0;
+    this.uncommittedSize = 0;
     this.readOnly = new ReadOnly();
   }
 
@@ -189,11 +192,34 @@ export class Raft {
     return this.electionElapsed >= this.randomizedElectionTimeout;
   }
 
-  /** Appends proposals to the leader's log; they count for commit only once persisted (advance). */
-  appendEntry(es: readonly Entry[]): void {
+  /**
+   * Appends proposals to the leader's log; they count for commit only once persisted
+   * (advance). False, appending nothing, if they would exceed maxUncommittedEntriesSize.
+   */
+  appendEntry(es: readonly Entry[]): boolean {
+    if (!this.increaseUncommittedSize(es)) return false;
     let li = this.log.lastIndex();
     const ents = es.map((e) => ({ ...e, term: this.term, index: ++li }));
     this.log.append(ents);
+    return true;
+  }
+
+  /** An empty log is always accepted (so the leader's empty entry and one big proposal pass). */
+  private increaseUncommittedSize(es: readonly Entry[]): boolean {
+    const max = this.cfg.maxUncommittedEntriesSize;
+    let s = 0;
+    for (const e of es) s += e.data.byteLength;
+    if (max > 0 && this.uncommittedSize > 0 && s > 0 && this.uncommittedSize + s > max) return false;
+    this.uncommittedSize += s;
+    return true;
+  }
+
+  /** Committed entries were handed to the host: they no longer count as uncommitted. */
+  reduceUncommittedSize(es: readonly Entry[]): void {
+    if (this.role !== 'leader') return;
+    let s = 0;
+    for (const e of es) s += e.data.byteLength;
+    this.uncommittedSize = Math.max(0, this.uncommittedSize - s);
   }
 
   /** Called by advance(): the host persisted entries up to `index`; the leader counts itself. */

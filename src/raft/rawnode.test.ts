@@ -132,6 +132,16 @@ describe('RawNode', () => {
     expect(rs.map((r) => [r.index, dec.decode(r.requestCtx)])).toEqual([[1, 'r1']]);
   });
 
+  it('maxUncommittedEntriesSize bounds what a leader holds uncommitted', () => {
+    const h = new TestHost('1', { random: () => 0, preVote: false, maxUncommittedEntriesSize: 10, bootstrap: { voters: ['1', '2', '3'] } });
+    h.node.campaign();
+    h.handleReady();
+    for (const id of ['2', '3']) h.node.step(makeMessage({ type: MessageType.MsgVoteResp, from: id, to: '1', term: 1 }));
+    expect(h.node.propose(new Uint8Array(8))).toBeNull();
+    expect(h.node.propose(new Uint8Array(8))).toBe(ErrProposalDropped);
+    expect(h.node.propose(new Uint8Array(2))).toBeNull();
+  });
+
   it('config is validated once', () => {
     const storage = new MemoryStorage();
     expect(() => new RawNode({ id: '', storage, random: () => 0 })).toThrow(/id/);

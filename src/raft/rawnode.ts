@@ -170,6 +170,7 @@ export class RawNode {
     r.readStates = [];
     this.#prevSoft = soft;
     this.#prevHard = hard;
+    r.reduceUncommittedSize(committedEntries);
     this.#pending = {
       lastEntry: entries[entries.length - 1],
       snapIndex: snapshot?.metadata.index,

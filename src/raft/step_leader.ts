@@ -62,7 +62,7 @@ function handlePropose(r: Raft, m: Message): Error | null {
   if (!r.trk.progress.has(r.id) || r.leadTransferee !== '') return ErrProposalDropped;
   const err = checkConfChangeProposal(r, m.entries);
   if (err) return err;
-  r.appendEntry(m.entries);
+  if (!r.appendEntry(m.entries)) return ErrProposalDropped;
   bcastAppend(r);
   return null;
 }

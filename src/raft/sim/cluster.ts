@@ -90,6 +90,7 @@ export class Simulation {
       heartbeatTick: 1,
       bootstrap: { voters },
       maxSizePerMsg: this.#maxSizePerMsg,
+      maxUncommittedEntriesSize: this.#quiet ? 0 : 64,
       preVote: this.#quiet,
       checkQuorum: this.#quiet,
       maxInflightMsgs: this.#maxInflight,
