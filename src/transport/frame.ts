@@ -65,45 +65,64 @@ export function decodeHello(payload: Uint8Array): Hello {
  * the caller can report them (Raft retries; a snapshot that big needs a bigger limit).
  */
 export function encodeMessageFrames(items: readonly GroupMessage[], maxFrameBytes: number): { bytes: Uint8Array; tooLarge: GroupMessage[] } {
-  const w = new ByteWriter(1024);
-  const tooLarge: GroupMessage[] = [];
-  let frameStart = -1;
-  let count = 0;
-  const close = () => {
-    if (frameStart < 0) return;
-    w.patchU32(frameStart, w.length - frameStart - 4);
-    w.patchU32(frameStart + HEADER, count);
-    frameStart = -1;
-  };
-  for (const item of items) {
-    if (frameStart < 0) {
-      frameStart = w.length;
-      count = 0;
-      w.u32(0);
-      w.u8(FrameType.Messages);
-      w.u32(0);
-    }
-    const before = w.length;
-    w.string(item.group);
-    writeMessage(w, item.message);
-    if (w.length - frameStart - 4 <= maxFrameBytes) {
-      count++;
-      continue;
-    }
-    w.truncate(before);
-    if (count === 0) {
-      w.truncate(frameStart);
-      frameStart = -1;
-      tooLarge.push(item);
-      continue;
-    }
-    close();
-    const retry = encodeMessageFrames([item], maxFrameBytes);
-    w.raw(retry.bytes);
-    tooLarge.push(...retry.tooLarge);
+  const fw = new MessageFrameWriter(maxFrameBytes);
+  const tooLarge = items.filter((it) => !fw.add(it));
+  return { bytes: fw.finish(), tooLarge };
+}
+
+/** Builds consecutive messages frames in one buffer. Invariant: #start < 0 ⇔ no frame open. */
+class MessageFrameWriter {
+  readonly #max: number;
+  readonly #w = new ByteWriter(1024);
+  #start = -1;
+  #count = 0;
+
+  constructor(maxFrameBytes: number) {
+    this.#max = maxFrameBytes;
   }
-  close();
-  return { bytes: w.view().slice(), tooLarge };
+
+  /** Adds to the open frame, or to a new one if it would overflow; false if no frame can hold it. */
+  add(item: GroupMessage): boolean {
+    if (this.#start >= 0 && this.#tryAppend(item)) return true;
+    this.#closeFrame();
+    this.#openFrame();
+    if (this.#tryAppend(item)) return true;
+    this.#w.truncate(this.#start);
+    this.#start = -1;
+    return false;
+  }
+
+  finish(): Uint8Array {
+    this.#closeFrame();
+    return this.#w.view().slice();
+  }
+
+  #tryAppend(item: GroupMessage): boolean {
+    const before = this.#w.length;
+    this.#w.string(item.group);
+    writeMessage(this.#w, item.message);
+    if (this.#w.length - this.#start - 4 <= this.#max) {
+      this.#count++;
+      return true;
+    }
+    this.#w.truncate(before);
+    return false;
+  }
+
+  #openFrame(): void {
+    this.#start = this.#w.length;
+    this.#count = 0;
+    this.#w.u32(0); // length, patched on close
+    this.#w.u8(FrameType.Messages);
+    this.#w.u32(0); // count, patched on close
+  }
+
+  #closeFrame(): void {
+    if (this.#start < 0) return;
+    this.#w.patchU32(this.#start, this.#w.length - this.#start - 4);
+    this.#w.patchU32(this.#start + HEADER, this.#count);
+    this.#start = -1;
+  }
 }
 
 export function decodeMessages(payload: Uint8Array): GroupMessage[] {
