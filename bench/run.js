@@ -18,7 +18,7 @@ import { stopAll } from './lib/proc.js';
 import { load1 } from './lib/results.js';
 import { CLI } from './lib/servers.js';
 
-const USAGE = 'usage: node bench/run.js dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile] [--sizes LIST] [--trials N]';
+const USAGE = 'usage: node bench/run.js dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile] [--sizes LIST] [--trials N] [--quiet-load X --quiet-wait S]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,6 +29,8 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string' },
     sizes: { type: 'string' },
     trials: { type: 'string' },
+    'quiet-load': { type: 'string' },
+    'quiet-wait': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -58,9 +60,19 @@ async function main() {
   };
   opts.log(`peers: ${JSON.stringify(peerVersions())}; load average ${load1().toFixed(2)}${load1() > 2.5 ? ' (machine busy: figures are noisy)' : ''}`);
   for (const name of which === 'all' ? Object.keys(BENCHES) : [which]) {
-    opts.log(`── ${name} ──`);
+    await waitQuiet(Number(values['quiet-load'] ?? Infinity), Number(values['quiet-wait'] ?? 0), opts.log);
+    opts.log(`── ${name} ── load average ${load1().toFixed(2)}`);
     await BENCHES[name](opts);
   }
+}
+
+/** Waits until the 1-minute load average is under `max`, at most `seconds`. */
+async function waitQuiet(max, seconds, log) {
+  if (!(load1() >= max)) return;
+  log(`load average ${load1().toFixed(2)} ≥ ${max}: waiting up to ${seconds} s for a quieter machine`);
+  const deadline = Date.now() + seconds * 1000;
+  while (load1() >= max && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5000));
+  if (load1() >= max) log(`still ${load1().toFixed(2)}: running anyway, figures taken under load`);
 }
 
 const interrupted = (signal) => {
