@@ -35,6 +35,8 @@ export interface DurableState {
 export interface Recovered {
   readonly groups: Map<string, LogMirror>;
   readonly durable: Map<string, DurableState>;
+  /** Groups whose last record is a drop: their snapshot files are leftovers to delete. */
+  readonly dropped: Set<string>;
 }
 
 export async function recover(
@@ -43,10 +45,15 @@ export async function recover(
   log: Logger,
 ): Promise<Recovered> {
   const groups = new Map<string, LogMirror>();
+  const dropped = new Set<string>();
+  const poisoned = new Map<string, WalCorruptError>();
   for (let i = 0; i < segments.length; i++) {
-    await replaySegment(segments[i], i === segments.length - 1, groups, log, snapshots);
+    const st = { groups, dropped, snapshots, poisoned, seen: segments.slice(0, i + 1) };
+    await replaySegment(segments[i], i === segments.length - 1, st, log);
   }
+  for (const err of poisoned.values()) throw err;
   for (const [g, snap] of snapshots) {
+    if (dropped.has(g)) continue;
     const ms = groupOf(groups, g);
     // The log never ends before its snapshot (e.g. every record was in removed segments).
     if (ms.lastIndex() < snap.metadata.index) ms.resetTo(snap.metadata.index, snap.metadata.term);
@@ -54,7 +61,21 @@ export async function recover(
   }
   const durable = new Map<string, DurableState>();
   for (const [g, ms] of groups) durable.set(g, durableOf(ms));
-  return { groups, durable };
+  return { groups, durable, dropped };
+}
+
+/** What replay accumulates across segments. */
+interface ReplayState {
+  readonly groups: Map<string, LogMirror>;
+  readonly dropped: Set<string>;
+  readonly snapshots: Map<string, Snapshot>;
+  /**
+   * Groups whose replay hit a contradiction. The error is deferred because a later drop
+   * record may make the group's earlier records irrelevant (their snapshot files are gone).
+   */
+  readonly poisoned: Map<string, WalCorruptError>;
+  /** Segments replayed so far, this one included. */
+  readonly seen: readonly SegmentMeta[];
 }
 
 export function durableOf(ms: LogMirror): DurableState {
@@ -62,20 +83,17 @@ export function durableOf(ms: LogMirror): DurableState {
   return { hardState: ms.initialState().hardState, baseIndex, baseTerm: ms.term(baseIndex) };
 }
 
-async function replaySegment(
-  seg: SegmentMeta,
-  isLast: boolean,
-  groups: Map<string, LogMirror>,
-  log: Logger,
-  snapshots: Map<string, Snapshot>,
-): Promise<void> {
+async function replaySegment(seg: SegmentMeta, isLast: boolean, st: ReplayState, log: Logger): Promise<void> {
   const buf = await readFile(seg.path);
   const { records, damage } = scanRecords(buf);
   for (const { offset, record } of records) {
+    if (record.type === RecordType.Drop) st.poisoned.delete(record.group);
+    else if (st.poisoned.has(record.group)) continue;
     try {
-      applyRecord(groups, record, snapshots);
+      applyRecord(st, record);
     } catch (cause) {
-      throw new WalCorruptError(seg.path, offset, `cannot replay (${(cause as Error).message})`, { cause });
+      st.poisoned.set(record.group, new WalCorruptError(seg.path, offset, `cannot replay (${(cause as Error).message})`, { cause }));
+      continue;
     }
     if (record.type === RecordType.Entries && record.entries.length > 0) {
       noteIndex(seg, record.group, record.entries[record.entries.length - 1].index);
@@ -97,7 +115,15 @@ function groupOf(groups: Map<string, LogMirror>, g: string): LogMirror {
 }
 
 /** Applies one record; throws (wrapped by the caller with file and offset) when it contradicts the state. */
-function applyRecord(groups: Map<string, LogMirror>, rec: WalRecord, snapshots: Map<string, Snapshot>): void {
+function applyRecord({ groups, dropped, snapshots, seen }: ReplayState, rec: WalRecord): void {
+  if (rec.type === RecordType.Drop) {
+    groups.delete(rec.group);
+    dropped.add(rec.group);
+    // Entries of the dropped group no longer hold back segment removal.
+    for (const seg of seen) seg.maxIndex.delete(rec.group);
+    return;
+  }
+  dropped.delete(rec.group);
   const ms = groupOf(groups, rec.group);
   switch (rec.type) {
     case RecordType.Entries:

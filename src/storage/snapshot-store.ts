@@ -7,7 +7,7 @@
  * against media damage. The newest `keep` files are kept: if the newest is damaged the
  * previous one is used and the WAL replays from there.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../raft/types.js';
 import { crc32c } from './crc32c.js';
@@ -80,6 +80,12 @@ export class SnapshotStore {
     const names = await this.#list(dir);
     const stale = names.slice(0, Math.max(0, names.length - this.#keep)).map((n) => join(dir, n));
     await removeDurably(dir, stale);
+  }
+
+  /** Deletes every snapshot of `group` (the group left this anchor). */
+  async removeGroup(group: string): Promise<void> {
+    await rm(join(this.#root, groupDirName(group)), { recursive: true, force: true });
+    await fsyncDir(this.#root);
   }
 
   /** The newest valid snapshot of every group that has one; damaged files are skipped with a log line. */

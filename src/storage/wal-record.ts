@@ -14,13 +14,14 @@
  *   hardState group HardState      – replaces the group's hard state.
  *   snapshot  group index term     – a snapshot was installed: the log restarts after it.
  *   compact   group index term     – entries up to index are no longer needed.
+ *   drop      group                – the group left this anchor; forget all of it.
  */
 import type { Entry, HardState } from '../raft/types.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32c } from './crc32c.js';
 import { readEntry, readHardState, writeEntry, writeHardState } from './raft-codec.js';
 
-export const RecordType = { Entries: 1, HardState: 2, Snapshot: 3, Compact: 4 } as const;
+export const RecordType = { Entries: 1, HardState: 2, Snapshot: 3, Compact: 4, Drop: 5 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
 export const HEADER_BYTES = 8;
@@ -29,7 +30,8 @@ export type WalRecord =
   | { readonly type: typeof RecordType.Entries; readonly group: string; readonly entries: readonly Entry[] }
   | { readonly type: typeof RecordType.HardState; readonly group: string; readonly hardState: HardState }
   | { readonly type: typeof RecordType.Snapshot; readonly group: string; readonly index: number; readonly term: number }
-  | { readonly type: typeof RecordType.Compact; readonly group: string; readonly index: number; readonly term: number };
+  | { readonly type: typeof RecordType.Compact; readonly group: string; readonly index: number; readonly term: number }
+  | { readonly type: typeof RecordType.Drop; readonly group: string };
 
 /** Appends one framed record to `w`. */
 export function encodeRecord(w: ByteWriter, rec: WalRecord): void {
@@ -58,6 +60,8 @@ function writePayload(w: ByteWriter, rec: WalRecord): void {
       w.uvarint(rec.index);
       w.uvarint(rec.term);
       return;
+    case RecordType.Drop:
+      return;
   }
 }
 
@@ -74,6 +78,8 @@ function readPayload(type: number, group: string, r: ByteReader): WalRecord {
     case RecordType.Snapshot:
     case RecordType.Compact:
       return { type, group, index: r.uvarint(), term: r.uvarint() };
+    case RecordType.Drop:
+      return { type, group };
     default:
       throw new Error(`unknown record type ${type}`);
   }

@@ -129,6 +129,25 @@ describe('wal: segments', () => {
   });
 });
 
+describe('wal: dropping a group', () => {
+  it('forgets the group, its snapshots, and stops it from pinning segments', async () => {
+    const wal = await reopen({ segmentBytes: 512 });
+    for (let i = 1; i <= 40; i++) await Promise.all([wal.group('keep').save({ entries: [ent(i, 1)] }), wal.group('gone').save({ entries: [ent(i, 1)] })]);
+    await wal.group('gone').createSnapshot(5, cs, new Uint8Array([5]));
+    const many = wal.segmentPaths().length;
+    await wal.group('keep').createSnapshot(40, cs, new Uint8Array([4]));
+    expect(wal.segmentPaths().length).toBe(many); // 'gone' still pins them
+    await wal.dropGroup('gone');
+    expect(wal.segmentPaths().length).toBeLessThan(many);
+    await wal.close();
+    const r = await reopen({ segmentBytes: 512 });
+    expect(r.groupIds()).toEqual(['keep']);
+    expect(r.group('gone').lastIndex()).toBe(0);
+    expect(r.group('gone').snapshot().metadata.index).toBe(0);
+    expect(r.group('keep').lastIndex()).toBe(40);
+  });
+});
+
 describe('wal: damage', () => {
   async function writeSome(opts: WalOptions = {}): Promise<string[]> {
     const wal = await reopen(opts);

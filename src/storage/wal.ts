@@ -57,7 +57,11 @@ export async function openWal(dir: string, opts: WalOptions = {}): Promise<Wal> 
     await fsyncDir(walDir);
     segments = await listSegments(walDir);
   }
-  const { groups, durable } = await recover(segments, loaded, log);
+  const { groups, durable, dropped } = await recover(segments, loaded, log);
+  for (const g of dropped) {
+    await snaps.removeGroup(g); // finish a drop that a crash interrupted
+    loaded.delete(g);
+  }
   const last = segments[segments.length - 1];
   const fh = await open(last.path, 'a');
   const size = (await stat(last.path)).size;
@@ -151,6 +155,23 @@ export class Wal implements GroupSink {
     await this.#collect();
   }
 
+  /**
+   * Forgets group `id` (it moved to other anchors): a durable drop record, then its
+   * snapshot files go, and segments stop waiting for its compaction. The DiskStorage
+   * handed out for it must not be used afterwards; `group(id)` later starts it afresh.
+   */
+  async dropGroup(id: string): Promise<void> {
+    const view = this.#views.get(id);
+    if (view !== undefined) await view.sync();
+    await this.submit([{ type: RecordType.Drop, group: id }]);
+    this.#views.delete(id);
+    this.#mirrors.delete(id);
+    this.#snapIndex.delete(id);
+    for (const seg of this.#segments) seg.maxIndex.delete(id);
+    await this.#snaps.removeGroup(id);
+    await this.#collect();
+  }
+
   /** Waits for pending writes, then closes the file. Later writes reject with WalClosedError. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -188,6 +209,9 @@ export class Wal implements GroupSink {
       case RecordType.Compact:
         d.baseIndex = r.index;
         d.baseTerm = r.term;
+        return;
+      case RecordType.Drop:
+        this.#durable.delete(r.group);
         return;
     }
   }
