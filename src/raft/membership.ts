@@ -24,6 +24,8 @@ export function switchToConfig(r: Raft, cfg: TrackerConfig, progress: Map<NodeId
   const pr = progress.get(r.id);
   r.isLearner = pr === undefined || pr.isLearner;
   const cs = confStateOf(cfg);
+  // A (pre-)candidate that is no longer a voter must not win (etcd TestTransferNonMember).
+  if ((r.role === 'candidate' || r.role === 'precandidate') && r.isLearner) r.becomeFollower(r.term, '');
   if (r.role !== 'leader' || cs.voters.length === 0) return cs;
   if (r.isLearner && r.cfg.stepDownOnRemoval) {
     r.becomeFollower(r.term, '');

@@ -279,6 +279,7 @@ export class Raft {
   // ---- step: term checks once, then the role's step function (Raft §5.1) --------------
 
   step(m: Message): Error | null {
+    if (m.type === MessageType.MsgVoteResp || m.type === MessageType.MsgPreVoteResp) this.maybeLearnCommit(m);
     if (m.term !== 0 && m.term > this.term) {
       if (!this.stepHigherTerm(m)) return null;
     } else if (m.term !== 0 && m.term < this.term) {
@@ -329,15 +330,35 @@ export class Raft {
     const respType = m.type === MessageType.MsgVote ? MessageType.MsgVoteResp : MessageType.MsgPreVoteResp;
     const canVote = this.vote === m.from || (this.vote === '' && this.lead === '') ||
       (m.type === MessageType.MsgPreVote && m.term > this.term);
+    const commit = this.commitFact();
     if (canVote && this.log.isUpToDate(m.index, m.logTerm)) {
-      this.send({ type: respType, to: m.from, term: m.term });
+      this.send({ type: respType, to: m.from, term: m.term, ...commit });
       if (m.type === MessageType.MsgVote) {
         this.electionElapsed = 0;
         this.vote = m.from;
       }
     } else {
-      this.send({ type: respType, to: m.from, term: this.term, reject: true });
+      this.send({ type: respType, to: m.from, term: this.term, reject: true, ...commit });
     }
+  }
+
+  /**
+   * Vote responses also carry the voter's commit index and the term of that entry. Unlike
+   * etcd, a candidate adopts it when its own entry there has the same term: commitment is a
+   * fact independent of terms, and by log matching (Raft §5.3) the prefixes are identical.
+   * This frees a joint config whose members missed the commit of the entry that removed the
+   * old leader: that leader (now not a member, so it cannot campaign) rejects their votes
+   * because its log is longer, and they cannot leave the joint config without learning the
+   * commit. Found by the simulator (seeds 5449/1 node, 10834/3 nodes).
+   */
+  private commitFact(): Pick<Message, 'commit' | 'index' | 'logTerm'> {
+    const c = this.log.committed;
+    return { commit: c, index: c, logTerm: this.log.zeroTermOnOutOfBounds(c) };
+  }
+
+  private maybeLearnCommit(m: Message): void {
+    if (m.commit <= this.log.committed || m.index !== m.commit || m.logTerm === 0) return;
+    if (this.log.matchTerm(m.index, m.logTerm)) this.log.commitTo(m.index);
   }
 
   tick(): void {

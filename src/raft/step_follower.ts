@@ -78,7 +78,9 @@ export function stepCandidate(r: Raft, m: Message): Error | null {
 /** Raft §5.2: a majority of votes wins (a pre-vote win starts the real election); a majority against loses. */
 function handleVoteResponse(r: Raft, m: Message): void {
   const res = r.poll(m.from, !m.reject);
-  if (res === 'won') {
+  if (res === 'won' && !r.promotable()) {
+    r.becomeFollower(r.term, ''); // removed or demoted while campaigning
+  } else if (res === 'won') {
     if (r.role === 'precandidate') r.campaign('election', false);
     else {
       r.becomeLeader();

@@ -55,7 +55,7 @@ if (process.env.SEED !== undefined) {
   describe('raft simulator', () => {
     for (const [nodes, seeds] of [[1, SEEDS_1], [3, SEEDS_3], [5, SEEDS_5]] as const) {
       it(`${nodes} nodes × ${seeds} seeds: safety after every step, liveness after healing`, () => {
-        const stats = runSeeds(nodes, 1, seeds);
+        const stats = runSeeds(nodes, Number(process.env.SIM_FROM ?? 1), seeds);
         const t = total(stats);
         console.log(`sim ${nodes} nodes, ${seeds} seeds:`, JSON.stringify(t));
         if (nodes === 1) {
