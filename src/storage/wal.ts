@@ -33,6 +33,11 @@ export interface WalOptions {
   readonly snapshotsToKeep?: number;
   /** Where recovery notes (truncated tails, skipped damaged snapshots) go. Default stderr. */
   readonly log?: Logger;
+  /**
+   * Called after each fdatasync of a segment with the bytes now durable in it and how long
+   * the sync took: for a `wal_fsync_duration_seconds` metric, and for power-loss tests.
+   */
+  readonly onSync?: (path: string, durableBytes: number, ms: number) => void;
 }
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -67,7 +72,8 @@ export async function openWal(dir: string, opts: WalOptions = {}): Promise<Wal> 
   const size = (await stat(last.path)).size;
   const snapIndex = new Map<string, number>();
   for (const [g, s] of loaded) snapIndex.set(g, s.metadata.index);
-  return new Wal({ walDir, snaps, segments, fh, size, groups, durable, snapIndex, segmentBytes: opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES });
+  const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  return new Wal({ walDir, snaps, segments, fh, size, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync });
 }
 
 interface WalInit {
@@ -80,6 +86,7 @@ interface WalInit {
   durable: Map<string, DurableState>;
   snapIndex: Map<string, number>;
   segmentBytes: number;
+  onSync: WalOptions['onSync'];
 }
 
 export class Wal implements GroupSink {
@@ -94,6 +101,7 @@ export class Wal implements GroupSink {
   readonly #snapIndex: Map<string, number>;
   readonly #segmentBytes: number;
   readonly #committer: GroupCommitter;
+  readonly #onSync: NonNullable<WalOptions['onSync']>;
   #fh: FileHandle;
   #size: number;
   #checkpointBytes = 0;
@@ -109,6 +117,7 @@ export class Wal implements GroupSink {
     this.#durable = init.durable;
     this.#snapIndex = init.snapIndex;
     this.#segmentBytes = init.segmentBytes;
+    this.#onSync = init.onSync ?? (() => undefined);
     this.#committer = new GroupCommitter((bytes, records, sync) => this.#writeBatch(bytes, records, sync));
   }
 
@@ -187,9 +196,9 @@ export class Wal implements GroupSink {
    */
   async #writeBatch(bytes: Uint8Array, records: readonly WalRecord[], sync: boolean): Promise<void> {
     await writeAll(this.#fh, bytes);
-    if (sync) await this.#fh.datasync();
     this.#size += bytes.length;
     const seg = this.#segments[this.#segments.length - 1];
+    if (sync) await this.#datasync(this.#fh, seg.path, this.#size);
     for (const r of records) this.#noteDurable(seg, r);
     // A segment holding only its checkpoint is not rotated again (many groups, tiny limit).
     if (this.#size >= this.#segmentBytes && this.#size > this.#checkpointBytes) await this.#rotate();
@@ -223,14 +232,20 @@ export class Wal implements GroupSink {
     const fh = await open(path, 'ax');
     const checkpoint = this.#checkpoint();
     await writeAll(fh, checkpoint);
-    await fh.datasync();
     await fsyncDir(this.#walDir);
+    await this.#datasync(fh, path, checkpoint.length);
     await this.#fh.close();
     this.#fh = fh;
     this.#size = checkpoint.length;
     this.#checkpointBytes = checkpoint.length;
     this.#segments.push({ seq, path, maxIndex: new Map() });
     await this.#collect();
+  }
+
+  async #datasync(fh: FileHandle, path: string, durableBytes: number): Promise<void> {
+    const t0 = performance.now();
+    await fh.datasync();
+    this.#onSync(path, durableBytes, performance.now() - t0);
   }
 
   #checkpoint(): Uint8Array {

@@ -4,7 +4,7 @@
  * own sequential loop (at most one save in flight per group), the loops run concurrently
  * so group commit batches them, and now and then a group rewrites its tail at a higher
  * term (a leader change) or snapshots and compacts. Every save is announced with `try`
- * before and `ack` after it resolves.
+ * before and `ack` after it resolves, and every fdatasync with `synced <segment> <bytes>`.
  *
  * Usage: node crash-child.js <dataDir> <segmentBytes>
  */
@@ -43,6 +43,9 @@ async function run(g: string, s: DiskStorage): Promise<never> {
 }
 
 const [dir, segmentBytes] = process.argv.slice(2);
-const wal = await openWal(dir, { segmentBytes: Number(segmentBytes) });
+const wal = await openWal(dir, {
+  segmentBytes: Number(segmentBytes),
+  onSync: (path, bytes) => say(`synced ${path} ${bytes}`),
+});
 say('ready');
 await Promise.all(CRASH_GROUPS.map((g) => run(g, wal.group(g))));
