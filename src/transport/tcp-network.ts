@@ -14,6 +14,8 @@ export function splitHostPort(address: string): { host: string; port: number } {
 
 function socketLink(s: Socket): Link {
   s.setNoDelay(true);
+  // Detects a peer host that vanished without FIN, so the link breaks and Raft hears of it.
+  s.setKeepAlive(true, 5000);
   let closeCb: (() => void) | undefined;
   s.on('error', () => s.destroy());
   s.on('close', () => closeCb?.());
