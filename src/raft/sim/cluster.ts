@@ -339,13 +339,15 @@ export class Simulation {
   /** After healing: a leader appears and a new proposal is applied on it within livenessTicks. */
   private checkLiveness(): void {
     const marker = `live-${this.opts.seed}`;
-    let proposedAt: TestHost | undefined;
+    let proposedAt = '';
     for (let t = 0; t < this.opts.livenessTicks; t++) {
       this.step();
       const leader = this.leaderOf([...this.hosts.keys()]);
       if (!leader || !leader.node.raft.trk.progress.has(leader.id)) continue;
-      if (proposedAt !== leader) {
-        if (leader.node.propose(enc.encode(marker)) === null) proposedAt = leader;
+      // (Re-)propose to each new leadership: a proposal to a deposed leader may be lost.
+      const at = `${leader.id}@${leader.node.raft.term}`;
+      if (proposedAt !== at) {
+        if (leader.node.propose(enc.encode(marker)) === null) proposedAt = at;
         continue;
       }
       if (leader.applied.some((a) => a.data === marker)) {
