@@ -11,7 +11,31 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EntryType, mulberry32, RawNode, type Message, type Ready } from '../src/raft/index.js';
 import { openWal, type DiskStorage, type Wal } from '../src/storage/index.js';
-import { createMemoryTransport, MemoryNetwork, type Transport } from '../src/transport/index.js';
+import { createServer } from 'node:net';
+import { createMemoryTransport, createTcpTransport, MemoryNetwork, type Transport, type TransportOptions } from '../src/transport/index.js';
+
+/** Builds this anchor's transport and says where each anchor listens. */
+interface Wiring {
+  make(opts: TransportOptions): Transport;
+  address(id: string): string;
+}
+
+function memoryWiring(): Wiring {
+  const net = new MemoryNetwork();
+  return { make: (o) => createMemoryTransport(net, o), address: (id) => `mem-${id}` };
+}
+
+/** TCP on loopback, with ports picked once so restarted anchors listen where peers expect them. */
+async function tcpWiring(): Promise<Wiring> {
+  const ports = new Map<string, number>();
+  for (const id of IDS) {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    ports.set(id, (srv.address() as { port: number }).port);
+    await new Promise((r) => srv.close(r));
+  }
+  return { make: (o) => createTcpTransport(o), address: (id) => `127.0.0.1:${ports.get(id)}` };
+}
 
 const IDS = ['a', 'b', 'c'] as const;
 const GROUPS = ['zone-1', 'zone-2'] as const;
@@ -31,9 +55,9 @@ class MiniAnchor {
 
   private constructor(readonly id: string, readonly wal: Wal, readonly transport: Transport) {}
 
-  static async start(id: string, dir: string, net: MemoryNetwork, seed: number): Promise<MiniAnchor> {
+  static async start(id: string, dir: string, wiring: Wiring, seed: number): Promise<MiniAnchor> {
     const wal = await openWal(dir, { segmentBytes: 4096, log: () => undefined });
-    const transport = createMemoryTransport(net, { id, listen: `mem-${id}`, backoff: { baseMs: 5, maxMs: 20 } });
+    const transport = wiring.make({ id, listen: wiring.address(id), backoff: { baseMs: 5, maxMs: 20 } });
     const a = new MiniAnchor(id, wal, transport);
     for (const g of GROUPS) {
       const storage = wal.group(g);
@@ -42,7 +66,7 @@ class MiniAnchor {
     }
     transport.onMessage((g, m) => a.#receive(g, m));
     transport.onUnreachable((p) => a.groups.forEach((gr) => !gr.busy && gr.node.reportUnreachable(p)));
-    for (const p of IDS) if (p !== id) transport.addPeer(p, `mem-${p}`);
+    for (const p of IDS) if (p !== id) transport.addPeer(p, wiring.address(p));
     await transport.start();
     a.#timer = setInterval(() => a.#tick(), 3);
     return a;
@@ -113,7 +137,10 @@ async function commitAll(anchors: MiniAnchor[], g: string, cmds: string[]): Prom
   await until(() => anchors.every((a) => cmds.every((c) => a.groups.get(g)!.applied.includes(c))), `${g} applied everywhere`);
 }
 
-describe('three anchors, two groups, WAL + in-process transport', () => {
+describe.each([
+  ['in-process', async () => memoryWiring()],
+  ['tcp', tcpWiring],
+] as const)('three anchors, two groups, WAL + %s transport', (_name, wire) => {
   const dirs: string[] = [];
   let anchors: MiniAnchor[] = [];
   afterEach(async () => {
@@ -124,15 +151,14 @@ describe('three anchors, two groups, WAL + in-process transport', () => {
 
   it('commits, survives a full restart from disk, and keeps committing', async () => {
     for (const _ of IDS) dirs.push(await mkdtemp(join(tmpdir(), 'anchordns-cluster-')));
-    let net = new MemoryNetwork();
-    anchors = await Promise.all(IDS.map((id, i) => MiniAnchor.start(id, dirs[i], net, 7 * i + 1)));
+    const wiring = await wire();
+    anchors = await Promise.all(IDS.map((id, i) => MiniAnchor.start(id, dirs[i], wiring, 7 * i + 1)));
     const first = Array.from({ length: 20 }, (_, i) => `cmd-${i}`);
     for (const g of GROUPS) await commitAll(anchors, g, first.map((c) => `${g}/${c}`));
     const before = anchors.map((a) => GROUPS.map((g) => a.groups.get(g)!.applied.join(',')));
     for (const a of anchors) await a.stop();
 
-    net = new MemoryNetwork();
-    anchors = await Promise.all(IDS.map((id, i) => MiniAnchor.start(id, dirs[i], net, 7 * i + 100)));
+    anchors = await Promise.all(IDS.map((id, i) => MiniAnchor.start(id, dirs[i], wiring, 7 * i + 100)));
     for (const g of GROUPS) await commitAll(anchors, g, [`${g}/after-restart`]);
     anchors.forEach((a, i) => {
       GROUPS.forEach((g, j) => {
