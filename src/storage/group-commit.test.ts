@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { WalClosedError, WalFailedError } from './errors.js';
+import { GroupCommitter } from './group-commit.js';
+import { RecordType, scanRecords, type WalRecord } from './wal-record.js';
+
+const hs = (group: string, term: number): WalRecord => ({ type: RecordType.HardState, group, hardState: { term, vote: '', commit: 0 } });
+
+describe('group commit', () => {
+  it('writes everything submitted in one turn as one batch, in submission order', async () => {
+    const batches: { groups: string[]; sync: boolean }[] = [];
+    const gc = new GroupCommitter(async (bytes, records, sync) => {
+      expect(scanRecords(bytes).records.map((r) => r.record)).toEqual(records);
+      batches.push({ groups: records.map((r) => r.group), sync });
+    });
+    await Promise.all([gc.submit([hs('a', 1)]), gc.submit([hs('b', 1), hs('c', 1)]), gc.submit([hs('a', 2)])]);
+    expect(batches).toEqual([{ groups: ['a', 'b', 'c', 'a'], sync: true }]);
+  });
+
+  it('collects submits that arrive during a sync into the next batch', async () => {
+    let release: () => void = () => undefined;
+    const sizes: number[] = [];
+    const gc = new GroupCommitter(async (_b, records) => {
+      sizes.push(records.length);
+      if (sizes.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = gc.submit([hs('a', 1)]);
+    await new Promise((r) => setImmediate(r));
+    const later = [1, 2, 3].map((t) => gc.submit([hs('b', t)]));
+    release();
+    await Promise.all([first, ...later]);
+    expect(sizes).toEqual([1, 3]);
+    expect(gc.stats.syncs).toBe(2);
+  });
+
+  it('skips the sync only when no submitter in the batch needs it', async () => {
+    const syncs: boolean[] = [];
+    const gc = new GroupCommitter(async (_b, _r, sync) => void syncs.push(sync));
+    await gc.submit([hs('a', 1)], false);
+    await Promise.all([gc.submit([hs('a', 2)], false), gc.submit([hs('b', 1)], true)]);
+    expect(syncs).toEqual([false, true]);
+  });
+
+  it('fails every pending and later submit after a sink error, keeping the cause', async () => {
+    const gc = new GroupCommitter(async () => {
+      throw new Error('EIO: fdatasync');
+    });
+    const a = gc.submit([hs('a', 1)]);
+    const b = gc.submit([hs('b', 1)]);
+    await expect(a).rejects.toBeInstanceOf(WalFailedError);
+    await expect(b).rejects.toBeInstanceOf(WalFailedError);
+    const later = await gc.submit([hs('c', 1)]).catch((e: unknown) => e);
+    expect(later).toBeInstanceOf(WalFailedError);
+    expect(((later as Error).cause as Error).message).toBe('EIO: fdatasync');
+  });
+
+  it('refuses submits after close but finishes what came before', async () => {
+    let n = 0;
+    const gc = new GroupCommitter(async (_b, records) => void (n += records.length));
+    const before = gc.submit([hs('a', 1)]);
+    await gc.close();
+    await before;
+    expect(n).toBe(1);
+    await expect(gc.submit([hs('a', 2)])).rejects.toBeInstanceOf(WalClosedError);
+  });
+});
