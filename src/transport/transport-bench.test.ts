@@ -1,0 +1,36 @@
+/**
+ * Transport throughput (skipped unless TRANSPORT_BENCH=1; a measurement, not a check):
+ *
+ *   TRANSPORT_BENCH=1 npx vitest run src/transport/transport-bench.test.ts
+ *
+ * Sends 200k heartbeat-sized messages of 16 groups from one anchor to another over TCP,
+ * 1000 per event-loop turn, and reports messages/s and messages per socket write.
+ */
+import { describe, it } from 'vitest';
+import { makeMessage, MessageType } from '../raft/types.js';
+import { createTcpTransport } from './index.js';
+
+describe.runIf(process.env.TRANSPORT_BENCH)('transport throughput', () => {
+  it('tcp, small messages', async () => {
+    const a = createTcpTransport({ id: 'a', listen: '127.0.0.1:0', maxQueue: 1 << 20 });
+    const b = createTcpTransport({ id: 'b', listen: '127.0.0.1:0' });
+    await a.start();
+    await b.start();
+    a.addPeer('b', b.address);
+    const total = 200_000;
+    let got = 0;
+    const done = new Promise<void>((r) => b.onMessage(() => ++got === total && r()));
+    const t0 = performance.now();
+    for (let i = 0; i < total; i += 1000) {
+      for (let j = 0; j < 1000; j++) {
+        a.send(`g${j % 16}`, [makeMessage({ type: MessageType.MsgHeartbeat, from: 'a', to: 'b', term: 3, commit: i + j })]);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    await done;
+    const s = (performance.now() - t0) / 1000;
+    console.log(`${Math.round(total / s)} messages/s, ${(a.stats.messagesSent / a.stats.writes).toFixed(0)} messages per write`);
+    await a.close();
+    await b.close();
+  }, 60_000);
+});
