@@ -58,7 +58,7 @@ export function peerVersions() {
   };
   return {
     knotd: v(which('knotd') ?? 'knotd', ['--version']),
-    dnsperf: v('dnsperf', ['-h']).replace(/^.*?(DNS Performance Testing Tool\s*)?/i, '') || 'unknown',
+    dnsperf: `dnsperf ${/Version (\S+)/.exec(spawnSync('dnsperf', ['-h'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '')?.[1] ?? 'unknown'}`,
     etcd: v(which('etcd') ?? 'etcd', ['--version']),
     node: process.version,
   };

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peerVersions } from './peers.js';
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = path.resolve(BENCH_DIR, '..');
@@ -62,6 +63,7 @@ export function writeResults(name, body) {
     date: new Date().toISOString(),
     command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
     machine: machineInfo(),
+    versions: peerVersions(),
     ...body,
   };
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
