@@ -15,6 +15,7 @@ export const StorageErrorCode = {
   WalCorrupt: 'ERR_WAL_CORRUPT',
   WalClosed: 'ERR_WAL_CLOSED',
   WalFailed: 'ERR_WAL_FAILED',
+  WalLocked: 'ERR_WAL_LOCKED',
   InvalidAppend: 'ERR_INVALID_APPEND',
   SnapshotCorrupt: 'ERR_SNAPSHOT_CORRUPT',
   Frame: 'ERR_FRAME',
@@ -84,6 +85,13 @@ export class WalClosedError extends StorageError {
 export class WalFailedError extends StorageError {
   constructor(options?: { cause?: unknown }) {
     super(StorageErrorCode.WalFailed, 'wal: an earlier write or fsync failed; restart to recover', options);
+  }
+}
+
+/** Another live process holds the data directory. */
+export class WalLockedError extends StorageError {
+  constructor(dir: string, pid: number) {
+    super(StorageErrorCode.WalLocked, `wal: ${dir} is in use by process ${pid}`);
   }
 }
 

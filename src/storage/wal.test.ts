@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrCompacted } from '../raft/errors.js';
 import { EMPTY_CONF_STATE, type Snapshot } from '../raft/types.js';
-import { WalCorruptError } from './errors.js';
+import { WalCorruptError, WalLockedError } from './errors.js';
 import { captureLog, ent, ents, tempDir, text } from './testing/fixtures.js';
 import { openWal, type Wal, type WalOptions } from './wal.js';
 
@@ -126,6 +126,17 @@ describe('wal: segments', () => {
     expect(r.group('g').lastIndex()).toBe(60);
     expect(r.group('h').entries(59, 61, Infinity).map(text)).toEqual(['e59t1', 'e60t1']);
     expect(r.group('h').initialState().hardState).toEqual({ term: 1, vote: 'x', commit: 60 });
+  });
+});
+
+describe('wal: directory lock', () => {
+  it('refuses a directory held by another live process, takes over a dead one', async () => {
+    await (await reopen()).close();
+    await writeFile(join(dir, 'LOCK'), `${process.ppid}\n`);
+    await expect(openWal(dir, { log: log.log })).rejects.toThrow(WalLockedError);
+    await writeFile(join(dir, 'LOCK'), '999999999\n');
+    await (await reopen()).close();
+    expect(await readdir(dir)).not.toContain('LOCK');
   });
 });
 

@@ -20,6 +20,7 @@ import { ByteWriter } from './bytes.js';
 import { WalClosedError } from './errors.js';
 import { fsyncDir, removeDurably, writeAll } from './fsutil.js';
 import { GroupCommitter, type CommitStats } from './group-commit.js';
+import { lockDir } from './lock.js';
 import { LogMirror } from './log-mirror.js';
 import { recover, type DurableState } from './replay.js';
 import { listSegments, noteIndex, segmentPath, type SegmentMeta } from './segments.js';
@@ -49,19 +50,24 @@ const stderrLog: Logger = (m) => process.stderr.write(m + '\n');
  * @example const wal = await openWal('/var/lib/anchordns'); const s = wal.group('clusterset.local');
  */
 export async function openWal(dir: string, opts: WalOptions = {}): Promise<Wal> {
-  const log = opts.log ?? stderrLog;
   const walDir = join(dir, 'wal');
   await mkdir(walDir, { recursive: true });
   await fsyncDir(dir);
+  const unlock = await lockDir(dir);
+  try {
+    return await openLocked(dir, walDir, opts, unlock);
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+}
+
+async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock: () => Promise<void>): Promise<Wal> {
+  const log = opts.log ?? stderrLog;
   const snaps = new SnapshotStore(dir, opts.snapshotsToKeep ?? 3, log);
   await snaps.init();
   const loaded = await snaps.loadAll();
-  let segments = await listSegments(walDir);
-  if (segments.length === 0) {
-    await (await open(segmentPath(walDir, 0), 'ax')).close();
-    await fsyncDir(walDir);
-    segments = await listSegments(walDir);
-  }
+  const segments = await openSegments(walDir);
   const { groups, durable, dropped } = await recover(segments, loaded, log);
   for (const g of dropped) {
     await snaps.removeGroup(g); // finish a drop that a crash interrupted
@@ -73,7 +79,16 @@ export async function openWal(dir: string, opts: WalOptions = {}): Promise<Wal> 
   const snapIndex = new Map<string, number>();
   for (const [g, s] of loaded) snapIndex.set(g, s.metadata.index);
   const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  return new Wal({ walDir, snaps, segments, fh, size, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync });
+  return new Wal({ walDir, snaps, segments, fh, size, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync, unlock });
+}
+
+/** The existing segments, or a first empty one made durable. */
+async function openSegments(walDir: string): Promise<SegmentMeta[]> {
+  const found = await listSegments(walDir);
+  if (found.length > 0) return found;
+  await (await open(segmentPath(walDir, 0), 'ax')).close();
+  await fsyncDir(walDir);
+  return listSegments(walDir);
 }
 
 interface WalInit {
@@ -87,6 +102,7 @@ interface WalInit {
   snapIndex: Map<string, number>;
   segmentBytes: number;
   onSync: WalOptions['onSync'];
+  unlock: () => Promise<void>;
 }
 
 export class Wal implements GroupSink {
@@ -102,6 +118,7 @@ export class Wal implements GroupSink {
   readonly #segmentBytes: number;
   readonly #committer: GroupCommitter;
   readonly #onSync: NonNullable<WalOptions['onSync']>;
+  readonly #unlock: () => Promise<void>;
   #fh: FileHandle;
   #size: number;
   #checkpointBytes = 0;
@@ -118,6 +135,7 @@ export class Wal implements GroupSink {
     this.#snapIndex = init.snapIndex;
     this.#segmentBytes = init.segmentBytes;
     this.#onSync = init.onSync ?? (() => undefined);
+    this.#unlock = init.unlock;
     this.#committer = new GroupCommitter((bytes, records, sync) => this.#writeBatch(bytes, records, sync));
   }
 
@@ -187,6 +205,7 @@ export class Wal implements GroupSink {
     this.#closed = true;
     await this.#committer.close();
     await this.#fh.close();
+    await this.#unlock();
   }
 
   /**
