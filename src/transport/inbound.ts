@@ -46,6 +46,11 @@ function handleFrame(f: Frame, from: NodeId | undefined, link: Link, o: InboundO
     return h.from;
   }
   if (f.type !== FrameType.Messages) throw new FrameError(`from ${from}: unexpected frame type ${f.type}`);
-  o.deliver(from, decodeMessages(f.payload));
+  const batch = decodeMessages(f.payload);
+  // A link speaks for the anchor that said hello, to this anchor only: no relaying, no spoofing.
+  for (const { message: m } of batch) {
+    if (m.from !== from || m.to !== o.self) throw new FrameError(`from ${from}: message ${m.from} → ${m.to} on this link`);
+  }
+  o.deliver(from, batch);
   return from;
 }

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMPTY_CONF_STATE, makeMessage, MessageType, type Message } from '../raft/types.js';
+import { encodeHello, encodeMessageFrames, PROTOCOL_VERSION } from './frame.js';
 import type { Link } from './link.js';
 import type { Transport, TransportOptions } from './transport.js';
 
@@ -174,17 +175,20 @@ export function describeTransportConformance(name: string, harness: () => Transp
     it('closes a link that sends garbage; other peers keep working', async () => {
       const errors: Error[] = [];
       const { h, a, b } = await pair({}, { onError: (e) => errors.push(e) });
+      const spoof = encodeMessageFrames([{ group: 'g', message: app('c', 'b', 1) }], 1 << 20).bytes;
       for (const junk of [
         new Uint8Array([0, 0, 0, 3, 99, 1, 2]), // unknown frame type
         new Uint8Array([0, 0, 0, 3, 2, 0, 0]), // messages before hello
         new Uint8Array([0, 0, 0, 4, 1, 0xff, 0xff, 0xff]), // malformed hello
+        new Uint8Array([...encodeHello({ version: PROTOCOL_VERSION, from: 'x', to: 'b' }), ...spoof]), // from ≠ hello
       ]) {
         const raw = await h.dial(b.t.address);
         const closed = new Promise<void>((r) => raw.onClose(r));
         raw.write(junk);
         await closed;
       }
-      expect(b.t.stats.protocolErrors).toBe(3);
+      expect(b.t.stats.protocolErrors).toBe(4);
+      expect(b.got).toHaveLength(0);
       a.t.send('g', [app('a', 'b', 1)]);
       await until(() => b.got.length === 1, 'delivery after garbage');
     });
