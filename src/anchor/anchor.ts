@@ -57,6 +57,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   publish();
   transport?.onMessage((apex, message) => hosted.get(apex)?.group.step(message));
   transport?.onUnreachable((peer) => hosted.forEach((h) => h.group.reportUnreachable(peer)));
+  transport?.onSnapshotStatus((apex, peer, ok) => hosted.get(apex)?.group.reportSnapshot(peer, ok));
   for (const { group } of hosted.values()) group.start();
   const timers = startTimers(hosted, DEFAULT_TIMING);
 

@@ -126,6 +126,12 @@ export class SegmentGroup {
     this.#node.reportUnreachable(peer);
   }
 
+  /** The transport delivered (or failed to deliver) a MsgSnap to `peer` (Raft §7). */
+  reportSnapshot(peer: NodeId, ok: boolean): void {
+    this.#node.reportSnapshot(peer, ok);
+    this.#kick();
+  }
+
   /** Proposes `command`; resolves once it is committed and applied on this anchor. */
   propose(command: SegmentCommand): Promise<Applied> {
     if (this.#closed) return Promise.reject(noLeader('the anchor is stopping'));
@@ -184,7 +190,7 @@ export class SegmentGroup {
 
   async #handle(rd: Ready): Promise<void> {
     if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);
-    await this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot });
+    await this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
     if (rd.messages.length > 0) this.#o.send(rd.messages);
     const restored = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
     if (restored) this.#restore(rd.snapshot!);
