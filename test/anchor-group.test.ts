@@ -107,3 +107,29 @@ describe('a three-anchor group', () => {
     }
   });
 });
+
+describe('a follower that missed compacted entries', () => {
+  let group: AnchorGroup;
+  beforeAll(async () => {
+    group = await AnchorGroup.create(3, 'raft: { snapshotEntries: 20 }');
+    await group.startAll();
+  });
+  afterAll(() => group.stopAll());
+
+  it('catches up from a snapshot (InstallSnapshot) and answers everything', async () => {
+    const leader = await group.leader();
+    const lagging = group.members.find((m) => m !== leader)!;
+    await group.kill(lagging, 'SIGKILL');
+    for (let i = 0; i < 60; i++) {
+      expect((await register(group.url(leader, svcUrl('snap', `s${i}`, 'east')), clusterSetIp(`10.98.0.${i}`))).status).toBe(200);
+    }
+    await group.start(lagging);
+    for (const i of [0, 30, 59]) {
+      await expect.poll(() => answers(group, lagging.host, `s${i}.snap.svc.clusterset.local`), { timeout: 10_000, interval: 100 }).toEqual([`10.98.0.${i}`]);
+    }
+    const { readdir } = await import('node:fs/promises');
+    const { dirname, join } = await import('node:path');
+    const snaps = await readdir(join(dirname(lagging.config), `data-${lagging.id}`, 'snap'));
+    expect(snaps.length).toBeGreaterThan(0);
+  });
+});

@@ -34,9 +34,6 @@ export interface RunningAnchor {
   close(): Promise<void>;
 }
 
-/** Defaults: a 50 ms tick gives a 0.5–1 s election timeout, so failover stays under 1.5 s. */
-export const DEFAULT_TIMING: RaftTiming = { tickMs: 50, electionTicks: 10, heartbeatTicks: 1 };
-
 interface Hosted {
   readonly group: SegmentGroup;
   spec: SegmentSpec;
@@ -59,7 +56,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   transport?.onUnreachable((peer) => hosted.forEach((h) => h.group.reportUnreachable(peer)));
   transport?.onSnapshotStatus((apex, peer, ok) => hosted.get(apex)?.group.reportSnapshot(peer, ok));
   for (const { group } of hosted.values()) group.start();
-  const timers = startTimers(hosted, DEFAULT_TIMING);
+  const timers = startTimers(hosted, config.raft);
 
   const shaper = new ClusterAnswerShaper(config.clusters);
   const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog, shaper });
@@ -95,7 +92,8 @@ function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transpor
     base: { apex: spec.apexLabels, fileRRsets: spec.fileRRsets, members: spec.nsMembers },
     baseSerial: spec.baseSerial,
     storage: wal.group(spec.apex),
-    timing: DEFAULT_TIMING,
+    timing: config.raft,
+    snapshotEvery: config.raft.snapshotEntries,
     send: (messages) => transport?.send(spec.apex, messages),
     onView: publish,
     logger,
