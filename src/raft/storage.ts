@@ -48,56 +48,59 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
   data: EMPTY_BYTES,
 });
 
-function dummyEntry(index: number, term: number): Entry {
+/** The placeholder at the base of a log: the snapshot or compaction point. */
+export function dummyEntry(index: number, term: number): Entry {
   return { index, term, type: EntryType.Normal, data: EMPTY_BYTES };
 }
 
 /** Storage held in memory. Invariant: ents[i] has index ents[0].index + i; ents[0] is the dummy. */
 export class MemoryStorage implements Storage {
-  #hardState: HardState = EMPTY_HARD_STATE;
-  #snapshot: Snapshot = EMPTY_SNAPSHOT;
-  #ents: Entry[] = [dummyEntry(0, 0)];
+  // Protected, not #private: the WAL's in-memory mirror (src/storage/log-mirror.ts) extends
+  // this class with the two operations log replay needs.
+  protected savedHardState: HardState = EMPTY_HARD_STATE;
+  protected savedSnapshot: Snapshot = EMPTY_SNAPSHOT;
+  protected ents: Entry[] = [dummyEntry(0, 0)];
 
   initialState(): InitialState {
-    return { hardState: this.#hardState, confState: this.#snapshot.metadata.confState };
+    return { hardState: this.savedHardState, confState: this.savedSnapshot.metadata.confState };
   }
 
   setHardState(hs: HardState): void {
-    this.#hardState = hs;
+    this.savedHardState = hs;
   }
 
   entries(lo: number, hi: number, maxBytes: number): readonly Entry[] {
-    const offset = this.#ents[0].index;
+    const offset = this.ents[0].index;
     if (lo <= offset) throw ErrCompacted;
     invariant(hi <= this.lastIndex() + 1, `entries' hi(${hi}) is out of bound lastindex(${this.lastIndex()})`);
-    if (this.#ents.length === 1) throw ErrUnavailable;
-    return limitSize(this.#ents.slice(lo - offset, hi - offset), maxBytes);
+    if (this.ents.length === 1) throw ErrUnavailable;
+    return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
   }
 
   term(i: number): number {
-    const offset = this.#ents[0].index;
+    const offset = this.ents[0].index;
     if (i < offset) throw ErrCompacted;
-    if (i - offset >= this.#ents.length) throw ErrUnavailable;
-    return this.#ents[i - offset].term;
+    if (i - offset >= this.ents.length) throw ErrUnavailable;
+    return this.ents[i - offset].term;
   }
 
   lastIndex(): number {
-    return this.#ents[0].index + this.#ents.length - 1;
+    return this.ents[0].index + this.ents.length - 1;
   }
 
   firstIndex(): number {
-    return this.#ents[0].index + 1;
+    return this.ents[0].index + 1;
   }
 
   snapshot(): Snapshot {
-    return this.#snapshot;
+    return this.savedSnapshot;
   }
 
   /** Replaces the whole contents with a snapshot (a follower installing MsgSnap). */
   applySnapshot(snap: Snapshot): void {
-    if (this.#snapshot.metadata.index >= snap.metadata.index) throw ErrSnapOutOfDate;
-    this.#snapshot = snap;
-    this.#ents = [dummyEntry(snap.metadata.index, snap.metadata.term)];
+    if (this.savedSnapshot.metadata.index >= snap.metadata.index) throw ErrSnapOutOfDate;
+    this.savedSnapshot = snap;
+    this.ents = [dummyEntry(snap.metadata.index, snap.metadata.term)];
   }
 
   /**
@@ -105,22 +108,22 @@ export class MemoryStorage implements Storage {
    * to drop the entries it covers. Throws ErrSnapOutOfDate if i ≤ the current snapshot index.
    */
   createSnapshot(i: number, confState: ConfState | undefined, data: Uint8Array): Snapshot {
-    if (i <= this.#snapshot.metadata.index) throw ErrSnapOutOfDate;
+    if (i <= this.savedSnapshot.metadata.index) throw ErrSnapOutOfDate;
     invariant(i <= this.lastIndex(), `snapshot ${i} is out of bound lastindex(${this.lastIndex()})`);
     const term = this.term(i);
-    const cs = confState ?? this.#snapshot.metadata.confState;
-    this.#snapshot = { metadata: { index: i, term, confState: cs }, data };
-    return this.#snapshot;
+    const cs = confState ?? this.savedSnapshot.metadata.confState;
+    this.savedSnapshot = { metadata: { index: i, term, confState: cs }, data };
+    return this.savedSnapshot;
   }
 
   /** Discards entries up to compactIndex (kept as the dummy). The host must not compact past applied. */
   compact(compactIndex: number): void {
-    const offset = this.#ents[0].index;
+    const offset = this.ents[0].index;
     if (compactIndex <= offset) throw ErrCompacted;
     invariant(compactIndex <= this.lastIndex(), `compact ${compactIndex} is out of bound lastindex(${this.lastIndex()})`);
     const i = compactIndex - offset;
-    const rest = this.#ents.slice(i + 1);
-    this.#ents = [dummyEntry(this.#ents[i].index, this.#ents[i].term), ...rest];
+    const rest = this.ents.slice(i + 1);
+    this.ents = [dummyEntry(this.ents[i].index, this.ents[i].term), ...rest];
   }
 
   /**
@@ -133,15 +136,15 @@ export class MemoryStorage implements Storage {
     const last = entries[0].index + entries.length - 1;
     if (last < first) return;
     const ents = first > entries[0].index ? entries.slice(first - entries[0].index) : entries;
-    const offset = ents[0].index - this.#ents[0].index;
-    invariant(offset <= this.#ents.length, `missing log entry [last: ${this.lastIndex()}, append at: ${ents[0].index}]`);
-    this.#ents = this.#ents.slice(0, offset).concat(ents);
+    const offset = ents[0].index - this.ents[0].index;
+    invariant(offset <= this.ents.length, `missing log entry [last: ${this.lastIndex()}, append at: ${ents[0].index}]`);
+    this.ents = this.ents.slice(0, offset).concat(ents);
   }
 
   /** Total bytes of stored entries (for tests of size limits). */
   get size(): number {
     let n = 0;
-    for (const e of this.#ents) n += entrySize(e);
+    for (const e of this.ents) n += entrySize(e);
     return n;
   }
 }
