@@ -39,14 +39,17 @@ export async function runApi(opts = {}) {
     for (const t of targets) await httpLoad({ url: t.url, connections: 4, seconds: 1, request: t.request }); // warm-up
 
     const runs = [];
+    // Each system keeps every write, so later runs write into a bigger store: record how big.
+    const stored = { anchordns: 0, etcd: 0 };
     for (let round = 1; round <= rounds; round++) {
       for (const c of CONNECTIONS) {
         const order = (round + c) % 2 === 0 ? targets : [...targets].reverse();
         for (const t of order) {
           const loadBefore = load1();
           const r = await httpLoad({ url: t.url, connections: c, seconds, request: t.request });
-          runs.push({ system: t.name, round, loadBefore, ...r });
-          log(`round ${round} ${t.name.padEnd(9)} c=${String(c).padEnd(2)} ${Math.round(r.okPerSec)} writes/s p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms non2xx ${r.non2xx} errors ${r.errors} load ${loadBefore.toFixed(2)}`);
+          runs.push({ system: t.name, round, loadBefore, storedBefore: stored[t.name], ...r });
+          stored[t.name] += r.ok;
+          log(`round ${round} ${t.name.padEnd(9)} c=${String(c).padEnd(2)} (${runs.at(-1).storedBefore} stored) ${Math.round(r.okPerSec)} writes/s p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms non2xx ${r.non2xx} errors ${r.errors} load ${loadBefore.toFixed(2)}`);
           await sleep(500);
         }
       }

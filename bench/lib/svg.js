@@ -35,9 +35,9 @@ function frame(title, yLabel, top, step, series) {
     `<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
   ];
   for (let v = 0; v <= top + step / 2; v += step) {
-    const y = M.top + ph - (v / top) * ph;
+    const y = (M.top + ph - (v / top) * ph).toFixed(1);
     parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#e2e8f0"/>`);
-    parts.push(`<text x="${M.left - 6}" y="${y + 4}" text-anchor="end">${label(v)}</text>`);
+    parts.push(`<text x="${M.left - 6}" y="${(Number(y) + 4).toFixed(1)}" text-anchor="end">${label(v)}</text>`);
   }
   series.forEach((s, i) => {
     const x = M.left + i * 150;
