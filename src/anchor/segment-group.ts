@@ -20,7 +20,7 @@ import type { DiskStorage } from '../storage/disk-storage.js';
 import type { SegmentCommand } from '../segment/commands.js';
 import { SegmentState } from '../segment/state.js';
 import { LeaseTracker } from '../segment/lease-tracker.js';
-import { buildSegmentZone, PendingZone, type SegmentBase } from '../segment/view.js';
+import { buildSegmentZone, PendingZone, ServiceRecordCache, type SegmentBase } from '../segment/view.js';
 import type { ZoneView } from '../zone/types.js';
 import { ApiError } from '../api/errors.js';
 import { ProposalWaiters, decodeEnvelope, type Applied } from './proposals.js';
@@ -60,6 +60,9 @@ export class SegmentGroup {
   readonly #leases = new LeaseTracker(() => performance.now());
   #state: SegmentState;
   #view: ZoneView;
+  readonly #records = new ServiceRecordCache();
+  /** Services touched since the last rebuild; 'all' after a restore. */
+  #dirty: Set<string> | 'all' = 'all';
   #running = false;
   #again = false;
   #closed = false;
@@ -212,6 +215,7 @@ export class SegmentGroup {
 
   #restore(snapshot: Snapshot): void {
     this.#state = SegmentState.restore(snapshot.data);
+    this.#dirty = 'all';
     this.#snapshotIndex = snapshot.metadata.index;
   }
 
@@ -229,6 +233,7 @@ export class SegmentGroup {
         const envelope = decodeEnvelope(entry.data);
         const outcome = this.#state.apply(entry.index, envelope.c);
         changed ||= outcome.changed;
+        if (this.#dirty !== 'all') for (const key of outcome.services) this.#dirty.add(key);
         this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed, refused: outcome.refused });
       }
     }
@@ -237,7 +242,9 @@ export class SegmentGroup {
 
   #rebuildView(): void {
     try {
-      this.#view = buildSegmentZone(this.#base, this.#state);
+      this.#records.refresh(this.#base.apex, this.#state, this.#dirty);
+      this.#dirty = new Set();
+      this.#view = buildSegmentZone(this.#base, this.#state, this.#records);
       this.#o.onView(this.#view);
     } catch (error) {
       this.#o.logger.error({ err: error, apex: this.apex }, 'segment view could not be built; keeping the previous one');

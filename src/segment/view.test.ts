@@ -4,7 +4,7 @@ import { soaFields } from '../zone/rdata-build.js';
 import { RRType, type LookupResult } from '../zone/types.js';
 import type { SegmentCommand } from './commands.js';
 import { SegmentState } from './state.js';
-import { buildSegmentZone, PendingZone } from './view.js';
+import { buildSegmentZone, PendingZone, ServiceRecordCache } from './view.js';
 
 const APEX = ['clusterset', 'local'];
 const q = (name: string) => parseName(`${name}.`).map((l) => l.toLowerCase());
@@ -62,6 +62,26 @@ describe('segment zone view', () => {
     expect(zone.lookup(q('_tcp.db.demo.svc.clusterset.local'), RRType.SRV).kind).toBe('NameError');
     expect(zone.lookup(q('db-0.east.db.demo.svc.clusterset.local'), RRType.AAAA).kind).toBe('NoData');
     expect(zone.lookup(q('db.demo.svc.clusterset.local'), RRType.TXT).kind).toBe('NoData');
+  });
+
+  it('builds the same zone from a cache refreshed only for changed services', () => {
+    const state = new SegmentState(1);
+    const base = { apex: APEX, fileRRsets: [], members: [] };
+    const cache = new ServiceRecordCache();
+    state.apply(1, web);
+    state.apply(2, { ...web, service: 'api' } as SegmentCommand);
+    cache.refresh(APEX, state, 'all');
+    const changed = [
+      state.apply(3, { op: 'deleteExport', namespace: 'demo', service: 'api', cluster: 'east' }),
+      state.apply(4, { ...web, export: { ...(web as { export: object }).export, ips: ['10.96.0.99'] } } as SegmentCommand),
+    ].flatMap((o) => o.services);
+    cache.refresh(APEX, state, changed);
+    const text = (z: ReturnType<typeof buildSegmentZone>) => z.zone.rrsets.map((r) => `${r.owner.join('.')} ${r.type} ${r.rdata.map((d) => Buffer.from(d).toString('hex')).join(',')}`).sort();
+    expect(text(buildSegmentZone(base, state, cache))).toEqual(text(buildSegmentZone(base, state)));
+    expect(zoneWith([]).lookup(q('api.demo.svc.clusterset.local'), RRType.A).kind).toBe('NameError');
+    state.apply(5, { op: 'setPolicy', policy: { serviceTtl: 30, maxLeaseSeconds: 0, clusters: [] } });
+    cache.refresh(APEX, state, []);
+    expect(buildSegmentZone(base, state, cache).lookup(q('web.demo.svc.clusterset.local'), RRType.A).answer[0]!.ttl).toBe(30);
   });
 
   it('answers SERVFAIL before the first apply', () => {
