@@ -70,6 +70,7 @@ export class SegmentGroup {
   /** Commit index found on disk at start: /ready waits until it is applied. */
   readonly #startCommit: number;
   #leaderChanges = 0;
+  #role = 'follower';
   #lastLeader: NodeId = '';
 
   constructor(options: SegmentGroupOptions) {
@@ -193,8 +194,13 @@ export class SegmentGroup {
 
   async #handle(rd: Ready): Promise<void> {
     if (rd.softState) this.#onSoftState(rd.softState.lead, rd.softState.role);
+    // A leader may send its appends while it writes them itself (Raft thesis §10.2.1): its
+    // own match counts only after advance(), so nothing commits on an unwritten log. Others
+    // must persist first (a vote or an ack must never precede the write it promises).
+    const leading = this.#role === 'leader';
+    if (leading && rd.messages.length > 0) this.#o.send(rd.messages);
     await this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
-    if (rd.messages.length > 0) this.#o.send(rd.messages);
+    if (!leading && rd.messages.length > 0) this.#o.send(rd.messages);
     const restored = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
     if (restored) this.#restore(rd.snapshot!);
     const applied = this.#applyEntries(rd.committedEntries);
@@ -205,6 +211,7 @@ export class SegmentGroup {
   }
 
   #onSoftState(lead: NodeId, role: string): void {
+    this.#role = role;
     if (lead !== this.#lastLeader) {
       if (lead !== '') this.#leaderChanges++;
       this.#lastLeader = lead;

@@ -19,10 +19,9 @@ function summary(result: LookupResult) {
   return { kind: result.kind, answer: result.answer.map((r) => `${r.owner.join('.')} ${r.type} x${r.rdata.length}`), authority: result.authority.map((r) => r.type) };
 }
 
-const web: SegmentCommand = {
-  op: 'upsertExport', namespace: 'demo', service: 'web',
-  export: { cluster: 'east', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [{ name: 'http', protocol: 'TCP', port: 80 }] },
-};
+const webExport = { cluster: 'east', type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [{ name: 'http', protocol: 'TCP', port: 80 }] } as const;
+const upsertWeb = (service: string, ips: string[] = ['10.96.0.10']): SegmentCommand => ({ op: 'upsertExport', namespace: 'demo', service, export: { ...webExport, ips, ports: [...webExport.ports] } });
+const web = upsertWeb('web');
 
 describe('segment zone view', () => {
   it('has the MCS SOA with the state serial, NS per anchor with glue, and dns-version', () => {
@@ -69,11 +68,11 @@ describe('segment zone view', () => {
     const base = { apex: APEX, fileRRsets: [], members: [] };
     const cache = new ServiceRecordCache();
     state.apply(1, web);
-    state.apply(2, { ...web, service: 'api' } as SegmentCommand);
+    state.apply(2, upsertWeb('api'));
     cache.refresh(APEX, state, 'all');
     const changed = [
       state.apply(3, { op: 'deleteExport', namespace: 'demo', service: 'api', cluster: 'east' }),
-      state.apply(4, { ...web, export: { ...(web as { export: object }).export, ips: ['10.96.0.99'] } } as SegmentCommand),
+      state.apply(4, upsertWeb('web', ['10.96.0.99'])),
     ].flatMap((o) => o.services);
     cache.refresh(APEX, state, changed);
     const text = (z: ReturnType<typeof buildSegmentZone>) => z.zone.rrsets.map((r) => `${r.owner.join('.')} ${r.type} ${r.rdata.map((d) => Buffer.from(d).toString('hex')).join(',')}`).sort();
