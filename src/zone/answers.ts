@@ -2,25 +2,47 @@
  * The results a lookup hands out again and again, each computed once per zone on first
  * use and then frozen: the positive answer at a node (with its additional A/AAAA), the
  * referral at a zone cut (with its glue), and the additional RRsets of an answer RRset.
- * A zone never changes after it is built, so these memos can never go stale.
+ * A zone never changes after it is built, but its nodes may be shared with the zones
+ * derived from it (Zone.withChanges): results that read other nodes (additional data,
+ * glue) are kept in `node.linked` tagged with the zone's version and recomputed for any
+ * other version; results of one node alone stay in `node.memo` for every zone.
  */
 import type { Labels, LookupResult, RRset } from './types.js';
 import type { Zone } from './zone.js';
 import { RRType } from './types.js';
 import { isSubdomain, lowerName } from './name.js';
 import { rdataTarget } from './rdata-build.js';
-import { DELEGATION_KEY, EMPTY_RRSETS, findNode } from './tree.js';
+import { DELEGATION_KEY, EMPTY_RRSETS, findAuthoritativeNode, findNode } from './tree.js';
 import type { ZoneNode } from './tree.js';
 
 /** The Success result for `rrset` at `node`, exact match (owner as in the zone). */
 export function successFor(zone: Zone, node: ZoneNode, rrset: RRset): LookupResult {
+  const type = rrset.type;
+  if (type === RRType.NS || type === RRType.MX || type === RRType.SRV) {
+    const linked = linkedMemo(zone, node);
+    const hit = linked.get(type);
+    if (hit !== undefined) return hit;
+    const result = freezeResult('Success', [rrset], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
+    linked.set(type, result);
+    return result;
+  }
   let memo = node.memo;
-  const hit = memo?.get(rrset.type);
+  const hit = memo?.get(type);
   if (hit !== undefined) return hit;
-  const result = freezeResult('Success', [rrset], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
+  const result = freezeResult('Success', [rrset], EMPTY_RRSETS, EMPTY_RRSETS, 0);
   if (memo === undefined) node.memo = memo = new Map();
-  memo.set(rrset.type, result);
+  memo.set(type, result);
   return result;
+}
+
+// The node's memo of results that read other nodes, emptied when made for another zone.
+function linkedMemo(zone: Zone, node: ZoneNode): Map<number, LookupResult> {
+  let linked = node.linked;
+  if (linked === undefined || node.linkedVersion !== zone.version) {
+    node.linked = linked = new Map();
+    node.linkedVersion = zone.version;
+  }
+  return linked;
 }
 
 /**
@@ -29,8 +51,8 @@ export function successFor(zone: Zone, node: ZoneNode, rrset: RRset): LookupResu
  * targets (optional, RFC 2181 §9). `additionalRequired` counts the in-domain ones.
  */
 export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
-  let memo = node.memo;
-  const hit = memo?.get(DELEGATION_KEY);
+  const linked = linkedMemo(zone, node);
+  const hit = linked.get(DELEGATION_KEY);
   if (hit !== undefined) return hit;
   const ns = node.get(RRType.NS) as RRset;
   const cut = lowerName(ns.owner);
@@ -41,8 +63,7 @@ export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
     addAddresses(zone, target, true, into, required, optional);
   }
   const result = freezeResult('Delegation', EMPTY_RRSETS, [ns], required.concat(optional), required.length);
-  if (memo === undefined) node.memo = memo = new Map();
-  memo.set(DELEGATION_KEY, result);
+  linked.set(DELEGATION_KEY, result);
   return result;
 }
 
@@ -79,8 +100,8 @@ function targetsOf(rrset: RRset): Labels[] {
 // Appends the A then AAAA RRset of `target` to `into`, unless already in `seenA`/`seenB`.
 function addAddresses(zone: Zone, target: Labels, allowBelowCut: boolean, into: RRset[], seenA: RRset[], seenB: RRset[]): void {
   if (!isSubdomain(target, zone.origin)) return;
-  const node = findNode(zone.root, target, zone.origin.length);
-  if (node === undefined || (!allowBelowCut && (node.cut || node.isBelowCut()))) return;
+  const node = allowBelowCut ? findNode(zone.root, target, zone.origin.length) : findAuthoritativeNode(zone.root, target, zone.origin.length);
+  if (node === undefined) return;
   for (const type of ADDRESS_TYPES) {
     const rrset = node.get(type);
     if (rrset !== undefined && !seenA.includes(rrset) && !seenB.includes(rrset)) into.push(rrset);

@@ -22,5 +22,6 @@ export { loadZoneFile, loadZoneDirectory, originFromFileName } from './load.js';
 export type { PrintableZone } from './print.js';
 export { printZone, printRRset } from './print.js';
 export { Zone, buildZone } from './zone.js';
+export type { ZoneChanges, RRsetKey } from './update.js';
 export { MAX_CHAIN } from './lookup.js';
 export { ZoneSet } from './zone-set.js';

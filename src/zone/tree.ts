@@ -4,12 +4,21 @@
  * query. Ancestors of owner names that hold no data are nodes too, with no RRsets: they are
  * the empty non-terminals of RFC 4592 §2.2.2, which exist and answer NODATA.
  *
- * Invariants once a zone is built (nothing mutates a node afterwards except `memo`, a
- * cache of results that are pure functions of the frozen tree):
+ * Nodes are persistent: `Zone.withChanges` (update.ts) copies the path from the apex to
+ * each changed name and shares every other node with the previous zone, so a node may
+ * belong to many zones at once. Hence no parent pointers, and once a node is in a built
+ * zone nothing mutates it except its memos:
+ * - `memo` holds results that are pure functions of the node itself (always valid);
+ * - `linked` holds results that also read other nodes (additional data, glue), valid
+ *   only for the zone whose `version` is `linkedVersion`.
+ *
+ * Invariants once a zone is built:
  * - `rrsets` is sorted by type and holds at most one RRset per type;
  * - `cut` is set on every node other than the apex that holds NS (RFC 1034 §4.2.1);
  * - `cname`/`cnameTarget` are set when the node holds a CNAME, which is then its only
- *   RRset apart from DNSSEC records (RFC 2181 §10.1).
+ *   RRset apart from DNSSEC records (RFC 2181 §10.1);
+ * - `kidCount` is the number of children; a child is `over.get(label)` when `over` has
+ *   the label (null: deleted), else `kids`' entry.
  */
 import type { Labels, LookupResult, RRset } from './types.js';
 import { RRType } from './types.js';
@@ -21,27 +30,32 @@ export const EMPTY_RRSETS: readonly RRset[] = Object.freeze([]);
 export class ZoneNode {
   /** Lowercased label; the apex holds the origin's first label ('' for the root zone). */
   readonly label: string;
-  readonly parent: ZoneNode | undefined;
   /** Labels from the apex (apex = 0). */
   readonly depth: number;
   /**
    * Children by lowercased label. Most nodes of a large zone have one child or none, so a
    * single child is held directly and a Map appears only from the second one on: this
-   * halves the memory of a 1M-name tree.
+   * halves the memory of a 1M-name tree. A Map is never mutated once a zone shares it.
    */
   kids: ZoneNode | Map<string, ZoneNode> | undefined = undefined;
+  /** Changes on top of a large shared `kids` Map (null = removed): see setChildren. */
+  over: Map<string, ZoneNode | null> | undefined = undefined;
+  kidCount = 0;
   rrsets: RRset[] = EMPTY_RRSETS as RRset[];
   cut = false;
   cname: RRset | undefined = undefined;
   /** The CNAME's target, lowercased, for restarting the lookup (RFC 1034 §4.3.2 step 3a). */
   cnameTarget: Labels | undefined = undefined;
-  /** Results computed on first use: key = qtype, or DELEGATION_KEY for the referral. */
+  /** Results that depend on this node only: key = qtype. */
   memo: Map<number, LookupResult> | undefined = undefined;
+  /** Results that read other nodes too: key = qtype, or DELEGATION_KEY for the referral. */
+  linked: Map<number, LookupResult> | undefined = undefined;
+  /** The Zone.version `linked` was computed for. */
+  linkedVersion = 0;
 
-  constructor(label: string, parent: ZoneNode | undefined) {
+  constructor(label: string, depth: number) {
     this.label = label;
-    this.parent = parent;
-    this.depth = parent === undefined ? 0 : parent.depth + 1;
+    this.depth = depth;
   }
 
   /** The child with lowercased `label`, or undefined. */
@@ -49,15 +63,21 @@ export class ZoneNode {
     const kids = this.kids;
     if (kids === undefined) return undefined;
     if (kids instanceof ZoneNode) return kids.label === label ? kids : undefined;
+    const over = this.over;
+    if (over !== undefined) {
+      const o = over.get(label);
+      if (o !== undefined) return o ?? undefined;
+    }
     return kids.get(label);
   }
 
-  /** Adds a child known not to exist yet. */
+  /** Adds a child known not to exist yet (only while building, before sharing). */
   addChild(child: ZoneNode): void {
     const kids = this.kids;
     if (kids === undefined) this.kids = child;
     else if (kids instanceof ZoneNode) this.kids = new Map([[kids.label, kids], [child.label, child]]);
     else kids.set(child.label, child);
+    this.kidCount++;
   }
 
   /** The RRset of `type`, or undefined. Nodes hold few types, so a scan beats a map. */
@@ -67,21 +87,78 @@ export class ZoneNode {
     return undefined;
   }
 
-  /** True when some ancestor (not the apex) is a zone cut: the data here is glue or occluded. */
-  isBelowCut(): boolean {
-    for (let n = this.parent; n !== undefined && n.parent !== undefined; n = n.parent) {
-      if (n.cut) return true;
-    }
-    return false;
+  /** A copy sharing children and RRsets (copy-on-write), with no memos. */
+  copy(): ZoneNode {
+    const n = new ZoneNode(this.label, this.depth);
+    n.kids = this.kids;
+    n.over = this.over;
+    n.kidCount = this.kidCount;
+    n.rrsets = this.rrsets;
+    n.cut = this.cut;
+    n.cname = this.cname;
+    n.cnameTarget = this.cnameTarget;
+    return n;
   }
 }
 
 /** Memo key of the referral at a cut (not a valid qtype). */
 export const DELEGATION_KEY = 0x10000;
 
+/** Calls `fn` for every child of `node`. */
+export function forEachChild(node: ZoneNode, fn: (child: ZoneNode) => void): void {
+  const kids = node.kids;
+  if (kids === undefined) return;
+  if (kids instanceof ZoneNode) return fn(kids);
+  const over = node.over;
+  for (const [label, child] of kids) {
+    const o = over?.get(label);
+    if (o === undefined) fn(child);
+    else if (o !== null) fn(o);
+  }
+  if (over !== undefined) for (const [label, o] of over) if (o !== null && !kids.has(label)) fn(o);
+}
+
+// Overlays stay below max(OVERLAY_MIN, √size) entries, so a change costs O(√fan-out) at a
+// node with a huge fan-out (amortised, counting the flattening) instead of O(fan-out).
+const SMALL_MAP = 64;
+const OVERLAY_MIN = 32;
+
+/**
+ * Replaces children of `node`, a private copy not yet shared: each entry is label → new
+ * child, or undefined to remove it. The shared `kids` Map is copied when small; a large
+ * one gets the changes in a fresh overlay instead.
+ */
+export function setChildren(node: ZoneNode, changes: ReadonlyMap<string, ZoneNode | undefined>): void {
+  const kids = node.kids;
+  for (const [label, child] of changes) {
+    const had = node.child(label) !== undefined;
+    node.kidCount += (child === undefined ? 0 : 1) - (had ? 1 : 0);
+  }
+  if (kids instanceof Map && kids.size > SMALL_MAP) {
+    const over = new Map(node.over);
+    for (const [label, child] of changes) {
+      if (child !== undefined) over.set(label, child);
+      else if (kids.has(label)) over.set(label, null);
+      else over.delete(label);
+    }
+    node.over = over;
+    if (over.size <= Math.max(OVERLAY_MIN, Math.sqrt(kids.size))) return;
+  }
+  const all = new Map<string, ZoneNode>();
+  forEachChild(node, (c) => all.set(c.label, c));
+  if (!(kids instanceof Map && kids.size > SMALL_MAP)) {
+    for (const [label, child] of changes) {
+      if (child === undefined) all.delete(label);
+      else all.set(label, child);
+    }
+  }
+  node.over = undefined;
+  node.kids = all.size === 0 ? undefined : all.size === 1 ? [...all.values()][0] : all;
+}
+
 /**
  * Finds or creates the node for `owner` (any case), whose last `originLength` labels are
- * the origin. Creates the empty non-terminals on the way.
+ * the origin. Creates the empty non-terminals on the way. Only while building.
  */
 export function ensureNode(root: ZoneNode, owner: Labels, originLength: number): ZoneNode {
   let node = root;
@@ -89,7 +166,7 @@ export function ensureNode(root: ZoneNode, owner: Labels, originLength: number):
     const key = lowerLabel(owner[i]);
     let child = node.child(key);
     if (child === undefined) {
-      child = new ZoneNode(key, node);
+      child = new ZoneNode(key, node.depth + 1);
       node.addChild(child);
     }
     node = child;
@@ -106,6 +183,20 @@ export function findNode(root: ZoneNode, name: Labels, originLength: number): Zo
   return node;
 }
 
+/**
+ * Like findNode, but undefined also when the name is a zone cut or below one (its data
+ * is glue or occluded, RFC 1034 §4.2.1). The walk itself finds the cuts: a shared node
+ * has no parent pointer.
+ */
+export function findAuthoritativeNode(root: ZoneNode, name: Labels, originLength: number): ZoneNode | undefined {
+  let node: ZoneNode | undefined = root;
+  for (let i = name.length - originLength - 1; i >= 0; i--) {
+    node = node.child(name[i]);
+    if (node === undefined || node.cut) return undefined;
+  }
+  return node;
+}
+
 /** Inserts `rrset` keeping `rrsets` sorted by type; returns the existing RRset of that type if any. */
 export function insertRRset(node: ZoneNode, rrset: RRset): RRset | undefined {
   const existing = node.get(rrset.type);
@@ -118,6 +209,6 @@ export function insertRRset(node: ZoneNode, rrset: RRset): RRset | undefined {
   while (at > 0 && list[at - 1].type > rrset.type) at--;
   list.splice(at, 0, rrset);
   node.rrsets = list;
-  if (rrset.type === RRType.NS && node.parent !== undefined) node.cut = true;
+  if (rrset.type === RRType.NS && node.depth > 0) node.cut = true;
   return undefined;
 }

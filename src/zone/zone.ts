@@ -18,19 +18,22 @@ import { RRType } from './types.js';
 import { ZoneError } from './errors.js';
 import { checkName, isSubdomain, lowerName, nameToText } from './name.js';
 import { rdataTarget, soaFields } from './rdata-build.js';
-import { ZoneNode, EMPTY_RRSETS, ensureNode, insertRRset } from './tree.js';
+import { ZoneNode, EMPTY_RRSETS, ensureNode, forEachChild, insertRRset } from './tree.js';
 import { lookup } from './lookup.js';
 import { typeToText } from './rrtype.js';
+import { updateZone, type ZoneChanges } from './update.js';
 
 // DNSSEC records may sit beside a CNAME (RFC 4035 §2.5; RFC 2181 §10.1 predates them).
-const CNAME_COMPANIONS: ReadonlySet<number> = new Set([RRType.CNAME, 46 /* RRSIG */, 47 /* NSEC */]);
+export const CNAME_COMPANIONS: ReadonlySet<number> = new Set([RRType.CNAME, 46 /* RRSIG */, 47 /* NSEC */]);
 
-/** One zone, ready for queries. Never changes after buildZone returns. */
+let versions = 0;
+
+/** One zone, ready for queries. Never changes after buildZone or withChanges returns. */
 export class Zone implements ZoneView {
   /** The apex, lowercased. */
   readonly origin: Labels;
-  /** Every RRset of the zone (merged), in input order: for printing, AXFR and snapshots. */
-  readonly rrsets: readonly RRset[];
+  /** Unique per Zone object: tags memos on nodes shared between zones (answers.ts). */
+  readonly version = ++versions;
   /** The apex SOA RRset as in the zone. */
   readonly soa: RRset;
   /** The SOA serial (RFC 1035 §3.3.13). */
@@ -44,10 +47,12 @@ export class Zone implements ZoneView {
   readonly root: ZoneNode;
   /** @internal memo of additional RRsets per answer RRset (answers.ts). */
   readonly additionalMemo = new WeakMap<RRset, readonly RRset[]>();
+  #rrsets: readonly RRset[] | undefined;
 
-  constructor(origin: Labels, rrsets: readonly RRset[], root: ZoneNode, soa: RRset) {
+  /** @internal `rrsets` undefined: computed from the tree when first asked for. */
+  constructor(origin: Labels, rrsets: readonly RRset[] | undefined, root: ZoneNode, soa: RRset) {
     this.origin = origin;
-    this.rrsets = rrsets;
+    this.#rrsets = rrsets;
     this.root = root;
     this.soa = soa;
     const { serial, minimum } = soaFields(soa.rdata[0]);
@@ -58,10 +63,44 @@ export class Zone implements ZoneView {
     this.noData = negative('NoData', authority);
   }
 
+  /**
+   * Every RRset of the zone (merged): for printing, AXFR and snapshots. A zone from
+   * buildZone keeps its input order (first occurrence of each owner and type); one from
+   * withChanges lists the tree in pre-order (a name before the names below it, RRsets of a
+   * name by type), computed once on first use in time linear in the zone.
+   */
+  get rrsets(): readonly RRset[] {
+    if (this.#rrsets === undefined) this.#rrsets = treeRRsets(this.root);
+    return this.#rrsets;
+  }
+
   /** RFC 1034 §4.3.2 lookup; `qname` must be lowercased and at or below `origin`. */
   lookup(qname: Labels, qtype: number): LookupResult {
     return lookup(this, qname, qtype);
   }
+
+  /**
+   * The next zone: this one with `changes` applied, sharing every unchanged part of the
+   * tree, in time proportional to the changed RRsets times their depth (see update.ts).
+   * This zone keeps answering as before. Throws ZoneError as buildZone does.
+   * @example zone.withChanges({ upsert: [web], remove: [{ owner: oldName, type: RRType.A }], soa })
+   */
+  withChanges(changes: ZoneChanges): Zone {
+    return updateZone(this, changes);
+  }
+}
+
+function treeRRsets(root: ZoneNode): RRset[] {
+  const out: RRset[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as ZoneNode;
+    for (const rrset of node.rrsets) out.push(rrset);
+    const kids: ZoneNode[] = [];
+    forEachChild(node, (c) => kids.push(c));
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  return out;
 }
 
 function negative(kind: 'NameError' | 'NoData', authority: readonly RRset[]): LookupResult {
@@ -75,7 +114,7 @@ function negative(kind: 'NameError' | 'NoData', authority: readonly RRset[]): Lo
 export function buildZone(origin: Labels, rrsets: readonly RRset[]): Zone {
   checkName(origin);
   const lowered = lowerName(origin);
-  const root = new ZoneNode(lowered[0] ?? '', undefined);
+  const root = new ZoneNode(lowered[0] ?? '', 0);
   const merger = new Merger();
   for (let i = 0; i < rrsets.length; i++) {
     const rrset = rrsets[i];
@@ -93,7 +132,7 @@ export function buildZone(origin: Labels, rrsets: readonly RRset[]): Zone {
   return new Zone(lowered, merger.result(), root, soa);
 }
 
-function checkOwner(rrset: RRset, origin: Labels, index: number): void {
+export function checkOwner(rrset: { readonly owner: Labels }, origin: Labels, index: number): void {
   try {
     checkName(rrset.owner);
   } catch (err) {
@@ -154,9 +193,9 @@ class Merger {
   }
 }
 
-const key = (rdata: Uint8Array): string => Buffer.from(rdata.buffer, rdata.byteOffset, rdata.byteLength).toString('latin1');
+export const key = (rdata: Uint8Array): string => Buffer.from(rdata.buffer, rdata.byteOffset, rdata.byteLength).toString('latin1');
 
-function dedupe(rrset: RRset): RRset {
+export function dedupe(rrset: RRset): RRset {
   if (rrset.rdata.length < 2) return rrset;
   const seen = new Set(rrset.rdata.map(key));
   return seen.size === rrset.rdata.length ? rrset : { ...rrset, rdata: [...new Map(rrset.rdata.map((r) => [key(r), r])).values()] };
@@ -168,7 +207,7 @@ function freezeOwned(r: MutableRRset): RRset {
   return r;
 }
 
-function checkSingle(rrset: RRset, index: number): void {
+export function checkSingle(rrset: RRset, index: number): void {
   if (rrset.rdata.length > 1) {
     throw new ZoneError(`more than one ${typeToText(rrset.type)} record at ${nameToText(rrset.owner)}`, index);
   }
@@ -176,7 +215,7 @@ function checkSingle(rrset: RRset, index: number): void {
 
 // SOA only at the apex and only one; CNAME alone with its DNSSEC companions.
 function checkPlacement(node: ZoneNode, rrset: RRset, index: number): void {
-  if (rrset.type === RRType.SOA && node.parent !== undefined) {
+  if (rrset.type === RRType.SOA && node.depth > 0) {
     throw new ZoneError(`SOA record at ${nameToText(rrset.owner)}, which is not the zone apex`, index);
   }
   if (rrset.type === RRType.CNAME) {
@@ -187,11 +226,11 @@ function checkPlacement(node: ZoneNode, rrset: RRset, index: number): void {
   }
 }
 
-function cnameConflict(rrset: RRset, otherType: number, index: number): ZoneError {
+export function cnameConflict(rrset: RRset, otherType: number, index: number): ZoneError {
   return new ZoneError(`CNAME and ${typeToText(otherType)} data at ${nameToText(rrset.owner)} (RFC 2181 §10.1)`, index);
 }
 
-function setCname(node: ZoneNode, cname: RRset, index: number): void {
+export function setCname(node: ZoneNode, cname: RRset, index: number): void {
   let target: Labels | undefined;
   try {
     target = rdataTarget(RRType.CNAME, cname.rdata[0]);
