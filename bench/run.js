@@ -10,15 +10,16 @@
  * and writes bench/results/<name>.json and bench/results/<name>.svg. `--quick` makes every
  * run a few seconds long: a smoke test of the harness, not a measurement.
  * Every child process is stopped by PID when the run ends, fails or is interrupted.
+ * The server is run from a copy of dist/ taken at start (bench/.dist-<pid>, removed at the
+ * end), so a rebuild of dist/ during a long run does not change what is measured;
+ * `--live-dist` runs dist/ itself.
  */
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensurePeers, peerVersions } from './lib/peers.js';
-import { stopAll } from './lib/proc.js';
-import { load1 } from './lib/results.js';
-import { CLI } from './lib/servers.js';
 
-const USAGE = 'usage: node bench/run.js dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile] [--sizes LIST] [--trials N] [--quiet-load X --quiet-wait S]';
+const USAGE = 'usage: node bench/run.js dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile] [--sizes LIST] [--trials N] [--quiet-load X --quiet-wait S] [--live-dist]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,10 +31,25 @@ const { values, positionals } = parseArgs({
     sizes: { type: 'string' },
     trials: { type: 'string' },
     'quiet-load': { type: 'string' },
+    'live-dist': { type: 'boolean', default: false },
     'quiet-wait': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const snapshot = path.join(here, `.dist-${process.pid}`);
+if (!values['live-dist'] && !process.env.ANCHORDNS_DIST && positionals[0] && !values.help) {
+  const dist = path.join(here, '..', 'dist');
+  if (!existsSync(path.join(dist, 'cli', 'main.js'))) throw new Error(`${dist} is missing: run "npm run build" (npm run bench does)`);
+  cpSync(dist, snapshot, { recursive: true });
+  process.env.ANCHORDNS_DIST = snapshot;
+}
+// Imported only now: they read ANCHORDNS_DIST when loaded.
+const { ensurePeers, peerVersions } = await import('./lib/peers.js');
+const { stopAll } = await import('./lib/proc.js');
+const { load1 } = await import('./lib/results.js');
+const { CLI } = await import('./lib/servers.js');
 
 const BENCHES = {
   dns: async (o) => (await import('./dns.js')).runDns(o),
@@ -77,7 +93,10 @@ async function waitQuiet(max, seconds, log) {
 
 const interrupted = (signal) => {
   console.error(`\n${signal}: stopping children`);
-  void stopAll().finally(() => process.exit(130));
+  void stopAll().finally(() => {
+    rmSync(snapshot, { recursive: true, force: true });
+    process.exit(130);
+  });
 };
 process.once('SIGINT', () => interrupted('SIGINT'));
 process.once('SIGTERM', () => interrupted('SIGTERM'));
@@ -89,4 +108,5 @@ try {
   process.exitCode = 1;
 } finally {
   await stopAll();
+  rmSync(snapshot, { recursive: true, force: true });
 }

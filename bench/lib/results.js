@@ -4,7 +4,7 @@
  * commit it was produced, the exact command, every raw run, and the medians.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ import { peerVersions } from './peers.js';
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = path.resolve(BENCH_DIR, '..');
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+/** The compiled server under test: dist/, or the snapshot run.js --snapshot made (ANCHORDNS_DIST). */
+export const DIST = process.env.ANCHORDNS_DIST ? path.resolve(process.env.ANCHORDNS_DIST) : path.join(REPO, 'dist');
 
 /** Median of finite numbers (NaN for none). */
 export function median(xs) {
@@ -47,7 +49,20 @@ export function machineInfo() {
     loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
     commit: git(['rev-parse', 'HEAD']),
     dirty: git(['status', '--porcelain', '--', 'src']).length > 0,
+    dist: DIST,
+    distBuilt: distBuilt(),
   };
+}
+
+/** When the server under test was compiled: the newest mtime under DIST/cli and DIST/dns. */
+function distBuilt() {
+  let newest = 0;
+  for (const sub of ['cli', 'dns', 'anchor', 'segment', 'raft', 'storage']) {
+    try {
+      for (const f of readdirSync(path.join(DIST, sub))) newest = Math.max(newest, statSync(path.join(DIST, sub, f)).mtimeMs);
+    } catch { /* missing */ }
+  }
+  return newest ? new Date(newest).toISOString() : 'unknown';
 }
 
 /**

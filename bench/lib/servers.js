@@ -11,9 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { start, waitForLine, poll, freePort, freePorts } from './proc.js';
 import { UdpClient } from './dnsclient.js';
 import { which } from './peers.js';
-import { REPO } from './results.js';
+import { REPO, DIST } from './results.js';
 
-export const CLI = path.join(REPO, 'dist', 'cli', 'main.js');
+export const CLI = path.join(DIST, 'cli', 'main.js');
 
 /** Parses anchordns's `"msg":"listening"` line into ports. */
 function listening(line) {
@@ -59,7 +59,7 @@ export async function waitReady(url, timeoutMs = 30_000) {
  */
 export async function startGroup(dir, size = 3) {
   mkdirSync(dir, { recursive: true });
-  const { writeLocalGroupConfigs, localHosts } = await import(pathToFileURL(path.join(REPO, 'dist', 'anchor', 'group-config.js')).href);
+  const { writeLocalGroupConfigs, localHosts } = await import(pathToFileURL(path.join(DIST, 'anchor', 'group-config.js')).href);
   const [dnsPort, httpPort, peerPort] = await freePorts(localHosts(size), 3);
   const members = await writeLocalGroupConfigs({ dir, size, dnsPort, httpPort, peerPort });
   const anchors = members.map((m) => ({ ...m, dnsPort, httpPort, url: `http://${m.host}:${httpPort}`, proc: undefined }));

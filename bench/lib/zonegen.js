@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO } from './results.js';
+import { DIST } from './results.js';
 
 export const APEX = 'clusterset.local';
 const NAMESPACES = 100;
@@ -65,7 +65,7 @@ export async function writeZone(dir, n) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${APEX}.zone`);
   if (n >= 200_000) return writeRawZone(file, n);
-  const zone = await import(pathToFileURL(path.join(REPO, 'dist', 'zone', 'index.js')).href);
+  const zone = await import(pathToFileURL(path.join(DIST, 'zone', 'index.js')).href);
   const parsed = zone.parseZoneText([...zoneLines(n)].join('\n') + '\n', { origin: `${APEX}.` });
   const text = zone.printZone(parsed);
   writeFileSync(file, text);
