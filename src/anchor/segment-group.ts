@@ -20,7 +20,7 @@ import type { DiskStorage } from '../storage/disk-storage.js';
 import type { SegmentCommand } from '../segment/commands.js';
 import { SegmentState } from '../segment/state.js';
 import { LeaseTracker } from '../segment/lease-tracker.js';
-import { buildSegmentZone, PendingZone, ServiceRecordCache, type SegmentBase } from '../segment/view.js';
+import { PendingZone, SegmentViewBuilder, ServiceRecordCache, type SegmentBase } from '../segment/view.js';
 import type { ZoneView } from '../zone/types.js';
 import { ApiError } from '../api/errors.js';
 import { ProposalWaiters, decodeEnvelope, type Applied } from './proposals.js';
@@ -61,6 +61,8 @@ export class SegmentGroup {
   #state: SegmentState;
   #view: ZoneView;
   readonly #records = new ServiceRecordCache();
+  /** Derives each view from the last one (full build after a restore, a new base, an error). */
+  readonly #views = new SegmentViewBuilder();
   /** Services touched since the last rebuild; 'all' after a restore. */
   #dirty: Set<string> | 'all' = 'all';
   #running = false;
@@ -249,9 +251,9 @@ export class SegmentGroup {
 
   #rebuildView(): void {
     try {
-      this.#records.refresh(this.#base.apex, this.#state, this.#dirty);
+      const changes = this.#records.refresh(this.#base.apex, this.#state, this.#dirty);
       this.#dirty = new Set();
-      this.#view = buildSegmentZone(this.#base, this.#state, this.#records);
+      this.#view = this.#views.next(this.#base, this.#state, this.#records, changes);
       this.#o.onView(this.#view);
     } catch (error) {
       this.#o.logger.error({ err: error, apex: this.apex }, 'segment view could not be built; keeping the previous one');
