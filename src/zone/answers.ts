@@ -18,17 +18,17 @@ import type { ZoneNode } from './tree.js';
 /** The Success result for `rrset` at `node`, exact match (owner as in the zone). */
 export function successFor(zone: Zone, node: ZoneNode, rrset: RRset): LookupResult {
   const type = rrset.type;
+  let memo = node.memo;
+  const hit = memo?.get(type); // never holds NS, MX, SRV: valid in every zone
+  if (hit !== undefined) return hit;
   if (type === RRType.NS || type === RRType.MX || type === RRType.SRV) {
     const linked = linkedMemo(zone, node);
-    const hit = linked.get(type);
-    if (hit !== undefined) return hit;
+    const known = linked.get(type);
+    if (known !== undefined) return known;
     const result = freezeResult('Success', [rrset], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
     linked.set(type, result);
     return result;
   }
-  let memo = node.memo;
-  const hit = memo?.get(type);
-  if (hit !== undefined) return hit;
   const result = freezeResult('Success', [rrset], EMPTY_RRSETS, EMPTY_RRSETS, 0);
   if (memo === undefined) node.memo = memo = new Map();
   memo.set(type, result);
