@@ -1,6 +1,7 @@
 /**
  * buildZone: RRsets → an immutable, validated Zone (a ZoneView). Used for zone files and by
- * the segment state machine after every apply, so it is linear in the number of RRsets:
+ * the segment view after a restore or reload (other applies use Zone.withChanges,
+ * update.ts), so it is linear in the number of RRsets:
  * one trie insertion per RRset and nothing per name after that. What a query needs beyond
  * the tree (the answer with its additional data, the referral with its glue) is computed
  * on the first query that needs it and then reused (see answers.ts), so building 1M names
