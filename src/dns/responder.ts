@@ -21,6 +21,13 @@ import type { Labels, LookupResult } from '../zone/types.js';
 const NO_LABELS: Labels = [];
 
 /**
+ * Enough for every question of a zone with tens of thousands of services (a service has
+ * A, SRV and per-pod names), so steady traffic is served from the cache; an encoded
+ * response is 50–500 bytes, so a full cache stays within a few tens of MB.
+ */
+export const DEFAULT_CACHE_SIZE = 100_000;
+
+/**
  * Reorders an answer for one client (MCS: the client's own cluster first, rotation
  * otherwise). Returns null when the result stands as looked up. A reshaped response
  * depends on who asks and when, so it is never cached.
@@ -32,7 +39,7 @@ export interface AnswerShaper {
 export interface ResponderOptions {
   source: ViewSource;
   shaper?: AnswerShaper;
-  /** Most responses kept in the cache; 0 disables it. Default 10000. */
+  /** Most responses kept in the cache; 0 disables it. Default 100,000 (a few tens of MB at most). */
   cacheSize?: number;
   metrics?: DnsMetrics;
 }
@@ -57,7 +64,7 @@ export class Responder {
   lastRcode = 0;
 
   constructor(options: ResponderOptions) {
-    const size = options.cacheSize ?? 10_000;
+    const size = options.cacheSize ?? DEFAULT_CACHE_SIZE;
     this.#cache = size > 0 ? new ResponseCache(size) : null;
     this.#source = options.source;
     this.#metrics = options.metrics;

@@ -31,7 +31,7 @@ export interface DnsServerOptions extends TcpOptions {
   metrics?: Registry | DnsMetrics;
   /** Log every query: `true` logs through `logger`. Off by default. */
   queryLog?: Logger | boolean;
-  /** Response cache entries; 0 disables the cache. Default 10000. */
+  /** Response cache entries; 0 disables the cache. Default 100,000. */
   cacheSize?: number;
   /** Per-client answer order (MCS locality and rotation); see AnswerShaper. */
   shaper?: AnswerShaper;
