@@ -28,6 +28,8 @@ export interface StartOptions {
   readonly cwd?: string;
   readonly env?: Record<string, string>;
   readonly timeoutMs?: number;
+  /** Wait for GET /ready to answer 200, as a Kubernetes readiness probe would. Default true. */
+  readonly waitReady?: boolean;
 }
 
 /** Spawns `anchordns serve ARGS` and waits until it is listening. */
@@ -40,7 +42,7 @@ export async function startAnchor(options: StartOptions): Promise<AnchorProcess>
   });
   const output: string[] = [];
   const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
-  const listening = new Promise<{ dns: number; http: number }>((done, fail) => {
+  const listening = new Promise<{ dns: number; http: number; httpHost: string }>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`anchor did not start in time:\n${output.join('\n')}`)), options.timeoutMs ?? 20_000);
     collectLines(child, output, (line) => {
       const ports = listeningPorts(line);
@@ -55,6 +57,7 @@ export async function startAnchor(options: StartOptions): Promise<AnchorProcess>
     });
   });
   const ports = await listening;
+  if (options.waitReady !== false) await waitReady(`http://${ports.httpHost}:${ports.http}`, options.timeoutMs ?? 20_000, output);
   return {
     child,
     pid: child.pid!,
@@ -66,6 +69,16 @@ export async function startAnchor(options: StartOptions): Promise<AnchorProcess>
       return exited;
     },
   };
+}
+
+async function waitReady(base: string, timeoutMs: number, output: string[]): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`anchor not ready in time:\n${output.join('\n')}`);
 }
 
 /** Runs `anchordns ARGS` to completion (for start-up failures and client commands). */
@@ -98,9 +111,11 @@ function collectLines(child: ChildProcess, output: string[], onLine: (line: stri
   }
 }
 
-function listeningPorts(line: string): { dns: number; http: number } | undefined {
+function listeningPorts(line: string): { dns: number; http: number; httpHost: string } | undefined {
   if (!line.includes('"msg":"listening"')) return undefined;
   const record = JSON.parse(line) as { dns: string; http: string };
-  const port = (hostPort: string) => Number(hostPort.slice(hostPort.lastIndexOf(':') + 1));
-  return { dns: port(record.dns), http: port(record.http) };
+  const colon = (hostPort: string) => hostPort.lastIndexOf(':');
+  const port = (hostPort: string) => Number(hostPort.slice(colon(hostPort) + 1));
+  const httpHost = record.http.slice(0, colon(record.http)).replace(/^\[(.*)\]$/, '[$1]');
+  return { dns: port(record.dns), http: port(record.http), httpHost };
 }
