@@ -24,8 +24,17 @@ describe('ResponseCache', () => {
     const cache = new ResponseCache(10);
     expect(cache.admit('k')).toBe(false);
     expect(cache.admit('k')).toBe(true);
+  });
+
+  it('serves nothing stored before a clear (a view swap)', () => {
+    const cache = new ResponseCache(10);
+    const response = Buffer.from([1, 2, 3]);
+    cache.set('k', response);
+    expect(cache.get('k')).toBe(response);
     cache.clear();
-    expect(cache.admit('k')).toBe(false);
+    expect(cache.get('k')).toBeUndefined();
+    cache.set('k', response);
+    expect(cache.get('k')).toBe(response);
   });
 
   it('patchInto copies ID, question spelling, RD and CD from the query', () => {

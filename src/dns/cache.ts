@@ -12,7 +12,9 @@
  * ones included (their bytes are fixed by the key's size limit, and caching them makes a
  * small-buffer flood cheap). Not stored: SERVFAIL (a transient state, such as before the
  * first apply), FORMERR/NOTIMP/BADVERS (not worth it, and they depend on more than the key).
- * The whole cache is cleared when the zone view is swapped.
+ * A view swap invalidates every entry in O(1): entries carry the generation they were
+ * built in, and one from an older generation is a miss. (Clearing a 100k-slot LRU cost
+ * ~200 µs, paid on every write.) Stale entries age out of the LRU like any other.
  *
  * Admission: a response is stored only the second time its key misses within a window
  * (a "doorkeeper" as in TinyLFU). Names asked once, such as a random-subdomain flood,
@@ -33,12 +35,19 @@ const DOORKEEPER_BITS = 16;
 const DOORKEEPER_MASK = (1 << DOORKEEPER_BITS) - 1;
 const CD_BYTE3 = Flag.CD;
 
+interface Entry {
+  /** The view generation the response was built from. */
+  readonly generation: number;
+  readonly response: Buffer;
+}
+
 export class ResponseCache {
-  readonly #lru: LRUCache<string, Buffer>;
+  readonly #lru: LRUCache<string, Entry>;
   readonly #seen = new Uint32Array(1 << DOORKEEPER_BITS);
+  #generation = 0;
 
   constructor(maxEntries: number) {
-    this.#lru = new LRUCache<string, Buffer>({ max: maxEntries });
+    this.#lru = new LRUCache<string, Entry>({ max: maxEntries });
   }
 
   /** True when `key` missed recently (store it now); otherwise remembers this miss. */
@@ -60,17 +69,24 @@ export class ResponseCache {
   }
 
   get(key: string): Buffer | undefined {
-    return this.#lru.get(key);
+    const entry = this.#lru.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.generation === this.#generation) return entry.response;
+    this.#lru.delete(key);
+    return undefined;
   }
 
   /** Stores `response`, which nobody may write to afterwards. */
   set(key: string, response: Buffer): void {
-    this.#lru.set(key, response);
+    this.#lru.set(key, { generation: this.#generation, response });
   }
 
+  /**
+   * Invalidates every stored response (the zone view changed). The doorkeeper is kept:
+   * a stale fingerprint only admits one response a miss early.
+   */
   clear(): void {
-    this.#lru.clear();
-    this.#seen.fill(0);
+    this.#generation++;
   }
 
   get size(): number {

@@ -142,7 +142,6 @@ describe('Responder: cache', () => {
     ask(r, { name: 'host.example.' });
     expect(r.cachedResponses).toBe(1);
     source.swap(zoneSet());
-    expect(r.cachedResponses).toBe(0);
     expect(ask(r, { name: 'host.example.' })!.flags & 0xf).toBe(Rcode.REFUSED);
   });
   it('keys on EDNS shape and size limit', () => {
