@@ -201,16 +201,27 @@ export class SegmentGroup {
     // must persist first (a vote or an ack must never precede the write it promises).
     const leading = this.#role === 'leader';
     if (leading && rd.messages.length > 0) this.#o.send(rd.messages);
+    // Committed entries are already durable on a quorum (for a single voter, on this disk:
+    // the core hands them out only once stable), so they are applied while this Ready's new
+    // entries are written, as etcd's server does. A snapshot is persisted before it replaces
+    // the state, so a crash never leaves state ahead of the log.
+    const hasSnapshot = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
+    if (!hasSnapshot) this.#apply(rd, false);
     await this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
     if (!leading && rd.messages.length > 0) this.#o.send(rd.messages);
-    const restored = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
-    if (restored) this.#restore(rd.snapshot!);
-    const applied = this.#applyEntries(rd.committedEntries);
-    const firstApply = rd.committedEntries.length > 0 && this.#view instanceof PendingZone;
-    if (restored || applied || firstApply) this.#rebuildView();
+    if (hasSnapshot) this.#apply(rd, true);
     this.#node.advance();
     await this.#maybeSnapshot();
   }
+
+  /** Step 3 of the host contract: the snapshot, then committed entries, then a new view. */
+  #apply(rd: Ready, restore: boolean): void {
+    if (restore) this.#restore(rd.snapshot!);
+    const applied = this.#applyEntries(rd.committedEntries);
+    const firstApply = rd.committedEntries.length > 0 && this.#view instanceof PendingZone;
+    if (restore || applied || firstApply) this.#rebuildView();
+  }
+
 
   #onSoftState(lead: NodeId, role: string): void {
     this.#role = role;
