@@ -17,6 +17,8 @@ import { SegmentGroup, type RaftTiming } from './segment-group.js';
 import { registerRaftMetrics } from './raft-metrics.js';
 import { registrationBackend } from './registration-backend.js';
 import { ZoneSet } from '../zone/zone-set.js';
+import { parseName } from '../zone/name.js';
+import type { SegmentBase } from '../segment/view.js';
 import { openWal, type Wal } from '../storage/wal.js';
 import { createTcpTransport, type Transport } from '../transport/index.js';
 import { createDnsServer } from '../dns/server.js';
@@ -89,7 +91,7 @@ function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transpor
     apex: spec.apex,
     anchorId: config.id,
     voters: spec.voters,
-    base: { apex: spec.apexLabels, fileRRsets: spec.fileRRsets, members: spec.nsMembers },
+    base: baseOf(spec, config),
     baseSerial: spec.baseSerial,
     storage: wal.group(spec.apex),
     timing: config.raft,
@@ -99,6 +101,10 @@ function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transpor
     logger,
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,
   });
+}
+
+function baseOf(spec: SegmentSpec, config: AnchorConfig): SegmentBase {
+  return { apex: spec.apexLabels, domain: parseName(`${config.domain}.`), fileRRsets: spec.fileRRsets, members: spec.nsMembers };
 }
 
 /** TCP between anchors, only when some hosted group has other members. */
@@ -143,7 +149,7 @@ async function reloadZones(config: AnchorConfig, hosted: Map<string, Hosted>, lo
         continue;
       }
       h.spec = spec;
-      h.group.setBase({ apex: spec.apexLabels, fileRRsets: spec.fileRRsets, members: spec.nsMembers });
+      h.group.setBase(baseOf(spec, config));
     }
     logger.info({ zones: config.zonesDir }, 'zones reloaded');
     return true;

@@ -262,7 +262,7 @@ export class SegmentGroup {
 
   #rebuildView(): void {
     try {
-      const changes = this.#records.refresh(this.#base.apex, this.#state, this.#dirty);
+      const changes = this.#records.refresh(this.#base.domain, this.#state, this.#dirty);
       this.#dirty = new Set();
       this.#view = this.#views.next(this.#base, this.#state, this.#records, changes);
       this.#o.onView(this.#view);

@@ -16,6 +16,7 @@ const abs = (name: string): Labels => parseName(name, APEX);
 const file = (name: string, type: number, text: string): RRset => ({ owner: abs(name), type, ttl: 60, rdata: [rdataFromText(type, text, APEX)] });
 const BASE: SegmentBase = {
   apex: APEX,
+  domain: APEX,
   fileRRsets: [file('www', RRType.A, '192.0.2.1'), file('s0.a.svc', RRType.TXT, '"from the file"')],
   members: [{ id: 'east-1', dns: '127.0.0.2' }],
 };

@@ -12,7 +12,7 @@ const q = (name: string) => parseName(`${name}.`).map((l) => l.toLowerCase());
 function zoneWith(commands: SegmentCommand[], members = [{ id: 'east-1', dns: '127.0.0.2' }, { id: 'west-1', dns: '::1' }]) {
   const state = new SegmentState(10);
   commands.forEach((c, i) => state.apply(i + 1, c));
-  return buildSegmentZone({ apex: APEX, fileRRsets: [], members }, state);
+  return buildSegmentZone({ apex: APEX, domain: APEX, fileRRsets: [], members }, state);
 }
 
 function summary(result: LookupResult) {
@@ -65,7 +65,7 @@ describe('segment zone view', () => {
 
   it('builds the same zone from a cache refreshed only for changed services', () => {
     const state = new SegmentState(1);
-    const base = { apex: APEX, fileRRsets: [], members: [] };
+    const base = { apex: APEX, domain: APEX, fileRRsets: [], members: [] };
     const cache = new ServiceRecordCache();
     state.apply(1, web);
     state.apply(2, upsertWeb('api'));
@@ -81,6 +81,15 @@ describe('segment zone view', () => {
     state.apply(5, { op: 'setPolicy', policy: { serviceTtl: 30, maxLeaseSeconds: 0, clusters: [] } });
     cache.refresh(APEX, state, []);
     expect(buildSegmentZone(base, state, cache).lookup(q('web.demo.svc.clusterset.local'), RRType.A).answer[0]!.ttl).toBe(30);
+  });
+
+  it('names services from the domain, in a child segment too (DESIGN.md "Delegation")', () => {
+    const state = new SegmentState(1);
+    state.apply(1, web);
+    const child = ['demo', 'svc', 'clusterset', 'local'];
+    const zone = buildSegmentZone({ apex: child, domain: APEX, fileRRsets: [], members: [] }, state);
+    expect(zone.lookup(q('web.demo.svc.clusterset.local'), RRType.A).kind).toBe('Success');
+    expect(zone.lookup(q('east.web.demo.svc.clusterset.local'), RRType.A).kind).toBe('NameError');
   });
 
   it('answers SERVFAIL before the first apply', () => {

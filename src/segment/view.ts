@@ -36,6 +36,11 @@ export interface SegmentBase {
   readonly apex: Labels;
   /** The initial zone file's RRsets (may be empty). */
   readonly fileRRsets: readonly RRset[];
+  /**
+   * The root of the namespace (`clusterset.local`): services live at
+   * `<svc>.<ns>.svc.<domain>` whichever segment holds them.
+   */
+  readonly domain: Labels;
   /** The anchor group; when given, apex NS names `<id>.ns.<apex>` with glue. */
   readonly members: readonly SegmentMember[];
 }
@@ -59,7 +64,7 @@ export class ServiceRecordCache {
    * Re-derives `changed` services (all of them when the TTL policy moved) and returns
    * what changed, or 'all' when every service was re-derived.
    */
-  refresh(apex: Labels, state: SegmentState, changed: Iterable<string> | 'all'): ServiceChange[] | 'all' {
+  refresh(domain: Labels, state: SegmentState, changed: Iterable<string> | 'all'): ServiceChange[] | 'all' {
     const ttl = state.policy.serviceTtl;
     const all = changed === 'all' || ttl !== this.#ttl;
     if (all) {
@@ -71,7 +76,7 @@ export class ServiceRecordCache {
     for (const key of changed) {
       const before = this.#byKey.get(key);
       const service = state.service(key);
-      const after = service ? buildServiceRecords(apex, service, ttl) : undefined;
+      const after = service ? buildServiceRecords(domain, service, ttl) : undefined;
       if (after) this.#byKey.set(key, after);
       else this.#byKey.delete(key);
       if (before || after) changes.push({ before, after });
@@ -95,7 +100,7 @@ export function buildSegmentZone(base: SegmentBase, state: SegmentState, cache?:
   let records = cache;
   if (!records) {
     records = new ServiceRecordCache();
-    records.refresh(base.apex, state, 'all');
+    records.refresh(base.domain, state, 'all');
   }
   const rrsets: RRset[] = [];
   rrsets.push(soaFor(base, state.serial));
@@ -105,7 +110,7 @@ export function buildSegmentZone(base: SegmentBase, state: SegmentState, cache?:
     for (const rrset of service.rrsets) rrsets.push(rrset);
     services.add(service.serviceName.join('.'));
   }
-  return new SegmentZone(buildZone(base.apex, rrsets), services);
+  return new SegmentZone(buildZone(base.apex, rrsets), services, base.domain.length + 3);
 }
 
 /**
@@ -119,14 +124,14 @@ export class SegmentZone implements ZoneView {
   /** @internal the service names (`<svc>.<ns>.svc.<apex>`, dotted); SegmentViewBuilder derives the next. */
   readonly services: NameSet;
   readonly #services: NameSet;
-  /** Labels in `<svc>.<ns>.svc.<apex>`. */
-  readonly #serviceDepth: number;
+  /** Labels in `<svc>.<ns>.svc.<domain>`. */
+  readonly serviceDepth: number;
 
-  constructor(zone: Zone, services: ReadonlySet<string> | NameSet) {
+  constructor(zone: Zone, services: ReadonlySet<string> | NameSet, serviceDepth: number) {
     this.services = services instanceof NameSet ? services : new NameSet(services);
     this.zone = zone;
     this.#services = this.services;
-    this.#serviceDepth = zone.origin.length + 3;
+    this.serviceDepth = serviceDepth;
   }
 
   get origin(): Labels {
@@ -135,12 +140,12 @@ export class SegmentZone implements ZoneView {
 
   lookup(qname: Labels, qtype: number): LookupResult {
     const result = this.zone.lookup(qname, qtype);
-    if (result.kind !== 'NoData' || qname.length <= this.#serviceDepth || !this.#belowService(qname)) return result;
+    if (result.kind !== 'NoData' || qname.length <= this.serviceDepth || !this.#belowService(qname)) return result;
     return this.zone.lookup(qname, RRType.ANY).kind === 'NoData' ? this.zone.nameError : result;
   }
 
   #belowService(qname: Labels): boolean {
-    return this.#services.has(qname.slice(qname.length - this.#serviceDepth).join('.'));
+    return this.#services.has(qname.slice(qname.length - this.serviceDepth).join('.'));
   }
 }
 
@@ -321,11 +326,11 @@ export class SegmentViewBuilder {
       if (r.type === RRType.SOA && r.owner.length === base.apex.length) upsert.push(soa);
       for (const x of built.fixed.get(k) ?? []) upsert.push(x);
       for (const x of this.#rawByKey.get(k) ?? []) upsert.push(x);
-      for (const x of this.#serviceRRsets(base.apex, cache, r.owner)) if (zoneKey(x) === k) upsert.push(x);
+      for (const x of this.#serviceRRsets(base.domain, cache, r.owner)) if (zoneKey(x) === k) upsert.push(x);
       if (upsert.length === start) remove.push(r);
     }
     const zone = view.zone.withChanges({ upsert, remove });
-    return new SegmentZone(zone, names.size === 0 ? view.services : view.services.with(names));
+    return new SegmentZone(zone, names.size === 0 ? view.services : view.services.with(names), view.serviceDepth);
   }
 
   // Finds the raw RRsets added or removed since the last build (by identity: the state
@@ -354,8 +359,8 @@ export class SegmentViewBuilder {
   }
 
   // The RRsets of the service whose name `owner` is or lies below, if any.
-  #serviceRRsets(apex: Labels, cache: ServiceRecordCache, owner: Labels): readonly RRset[] {
-    const at = owner.length - apex.length;
+  #serviceRRsets(domain: Labels, cache: ServiceRecordCache, owner: Labels): readonly RRset[] {
+    const at = owner.length - domain.length;
     if (at < 3 || owner[at - 1]!.toLowerCase() !== 'svc') return [];
     const key = `${owner[at - 2]!.toLowerCase()}/${owner[at - 3]!.toLowerCase()}`;
     return cache.get(key)?.rrsets ?? [];
