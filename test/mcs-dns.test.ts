@@ -145,6 +145,26 @@ describe('bad registration input gets a clear 4xx and changes nothing', () => {
     expect((await q(`input.bad.${Z}`, 'A')).status).toBe('NXDOMAIN');
   });
 
+  it('refuses writes whose records could not be in the zone, and keeps taking writes (no poison entry)', async () => {
+    const longName = await put('n'.repeat(63), 's'.repeat(63), `${'c'.repeat(63)}.${'d'.repeat(63)}`, {
+      type: 'Headless', endpoints: [{ addresses: ['10.9.9.9'], hostname: 'h'.repeat(63) }],
+    });
+    expect(longName.status).toBe(400);
+    expect(longName.body.error.message).toContain('longer than 255 octets');
+    const admin = (path: string, body: unknown) => fetch(group.url(group.members[0]!, path), {
+      method: 'PUT', headers: { 'content-type': 'application/json', authorization: 'Bearer ops-secret' }, body: JSON.stringify(body),
+    });
+    const underSvc = await admin('/v1/segments/clusterset.local/rrsets/hello.demo.svc/CNAME', { ttl: 5, rdata: ['elsewhere.example.'] });
+    expect(underSvc.status).toBe(400);
+    expect(((await underSvc.json()) as { error: { message: string } }).error.message).toContain('belong to service registrations');
+    expect((await admin('/v1/segments/clusterset.local/rrsets/alias/CNAME', { ttl: 5, rdata: ['hello.demo.svc'] })).status).toBe(200);
+    const clash = await admin('/v1/segments/clusterset.local/rrsets/alias/A', { ttl: 5, rdata: ['192.0.2.1'] });
+    expect(clash.status).toBe(400);
+    expect(((await clash.json()) as { error: { message: string } }).error.message).toContain('CNAME and A data');
+    expect((await put('demo', 'after', 'east', good)).status).toBe(200);
+    expect((await q(`after.demo.${Z}`, 'A')).answer.map((a) => a.data)).toEqual(['10.96.5.5']);
+  });
+
   it('rejects a service name over 63 octets in the path', async () => {
     const res = await put('bad', 's'.repeat(64), 'east', good);
     expect(res.status).toBe(400);

@@ -20,7 +20,10 @@ import type { DiskStorage } from '../storage/disk-storage.js';
 import type { SegmentCommand } from '../segment/commands.js';
 import { SegmentState } from '../segment/state.js';
 import { LeaseTracker } from '../segment/lease-tracker.js';
-import { PendingZone, SegmentViewBuilder, ServiceRecordCache, type SegmentBase } from '../segment/view.js';
+import { PendingZone, type SegmentBase } from '../segment/view.js';
+import { SegmentViewBuilder } from '../segment/view-builder.js';
+import { ServiceRecordCache } from '../segment/service-records.js';
+import { preflight } from '../segment/preflight.js';
 import type { ZoneView } from '../zone/types.js';
 import { ApiError } from '../api/errors.js';
 import { ProposalWaiters, decodeEnvelope, type Applied } from './proposals.js';
@@ -60,7 +63,8 @@ export class SegmentGroup {
   readonly #leases = new LeaseTracker(() => performance.now());
   #state: SegmentState;
   #view: ZoneView;
-  readonly #records = new ServiceRecordCache();
+  readonly #records = new ServiceRecordCache((service, err) =>
+    this.#o.logger.error({ err, apex: this.apex, service }, 'service records cannot be in the zone; left out of the view'));
   /** Derives each view from the last one (full build after a restore, a new base, an error). */
   readonly #views = new SegmentViewBuilder();
   /** Services touched since the last rebuild; 'all' after a restore. */
@@ -138,9 +142,14 @@ export class SegmentGroup {
     this.#kick();
   }
 
-  /** Proposes `command`; resolves once it is committed and applied on this anchor. */
+  /**
+   * Proposes `command`; resolves once it is committed and applied on this anchor. A write
+   * whose records could not exist in the zone is refused before it reaches the log (400).
+   */
   propose(command: SegmentCommand): Promise<Applied> {
     if (this.#closed) return Promise.reject(noLeader('the anchor is stopping'));
+    const refusal = preflight(command, this.#base, this.#state, this.#records, this.#view);
+    if (refusal !== undefined) return Promise.reject(new ApiError('BAD_REQUEST', `${command.op}: ${refusal}`));
     const { data, applied } = this.#waiters.register(command, this.#o.proposalTimeoutMs ?? 5000, () => noLeader('the write was not committed in time (leader change?)'));
     const error = this.#node.propose(data);
     if (error !== null) this.#waiters.fail(data, error === ErrProposalDropped ? noLeader('no leader for this segment') : error);

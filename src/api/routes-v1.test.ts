@@ -61,7 +61,8 @@ describe('v1 registration routes', () => {
     [{ ...GOOD, ips: ['10.0.0.300'] }, 'body.ips[0]: must be an IPv4 or IPv6 address'],
     [{ ...GOOD, colour: 'blue' }, 'body: Unrecognized key: "colour"'],
     [{ ...GOOD, ports: [{ name: 'http', protocol: 'TCP', port: 70000 }] }, 'body.ports[0].port:'],
-    [{ ...GOOD, ports: [{ name: 'x'.repeat(64), protocol: 'TCP', port: 80 }] }, 'body.ports[0].name: port name must be at most 63 octets'],
+    [{ ...GOOD, ports: [{ name: 'x'.repeat(64), protocol: 'TCP', port: 80 }] }, 'body.ports[0].name: port name must be at most 15 characters'],
+    [{ ...GOOD, ips: ['fe80::1%eth0'] }, 'body.ips[0]: must be an IPv4 or IPv6 address (no zone id)'],
     [{ type: 'ClusterSetIP', ips: [] }, 'body.ips: a ClusterSetIP export needs at least one address'],
     [{ ...GOOD, type: 'LoadBalancer' }, 'body.type:'],
   ])('rejects %j with a 400 naming the field, changing nothing', async (body, message) => {

@@ -20,10 +20,17 @@ const clusterId = z
   .refine((s) => s.split('.').length <= 2, 'cluster id must be one label or two labels separated by a dot')
   .refine((s) => s.split('.').every((l) => l.length <= 63 && LABEL.test(l)), 'cluster id labels must be RFC 1123 labels of at most 63 octets');
 
-const ip = z.string().refine((s) => isIP(s) !== 0, { message: 'must be an IPv4 or IPv6 address' });
+// A zone id (fe80::1%eth0) names an interface of one host: meaningless in DNS.
+const ip = z.string().refine((s) => isIP(s) !== 0 && !s.includes('%'), { message: 'must be an IPv4 or IPv6 address (no zone id)' });
+
+/**
+ * A port name is an IANA service name (RFC 6335 §5.1, as Kubernetes requires): at most
+ * 15 characters, so `_<name>` stays a valid DNS label.
+ */
+const portName = z.string().refine((s) => s.length <= 15, 'port name must be at most 15 characters (an IANA service name, RFC 6335)').refine((s) => LABEL.test(s) && /[a-z]/.test(s) && !s.includes('--'), "port name must be lowercase letters, digits and single '-' with at least one letter (RFC 6335)");
 
 const port = z.strictObject({
-  name: label('port name').optional(),
+  name: portName.optional(),
   protocol: z.enum(['TCP', 'UDP', 'SCTP']),
   port: z.number().int().min(1).max(65535),
 });

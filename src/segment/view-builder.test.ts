@@ -9,7 +9,9 @@ import { rdataFromText } from '../zone/rdata.js';
 import { RRType, type Labels, type RRset } from '../zone/types.js';
 import type { SegmentCommand } from './commands.js';
 import { SegmentState } from './state.js';
-import { buildSegmentZone, SegmentViewBuilder, ServiceRecordCache, type SegmentBase, type SegmentZone } from './view.js';
+import { buildSegmentZone, type SegmentBase, type SegmentZone } from './view.js';
+import { SegmentViewBuilder } from './view-builder.js';
+import { ServiceRecordCache } from './service-records.js';
 
 const APEX = ['clusterset', 'local'];
 const abs = (name: string): Labels => parseName(name, APEX);

@@ -4,7 +4,8 @@ import { soaFields } from '../zone/rdata-build.js';
 import { RRType, type LookupResult } from '../zone/types.js';
 import type { SegmentCommand } from './commands.js';
 import { SegmentState } from './state.js';
-import { buildSegmentZone, PendingZone, ServiceRecordCache } from './view.js';
+import { buildSegmentZone, PendingZone } from './view.js';
+import { ServiceRecordCache } from './service-records.js';
 
 const APEX = ['clusterset', 'local'];
 const q = (name: string) => parseName(`${name}.`).map((l) => l.toLowerCase());

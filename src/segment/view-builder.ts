@@ -1,0 +1,132 @@
+/**
+ * Incremental segment views: the next view derived from the last with Zone.withChanges.
+ */
+import { lowerName } from '../zone/name.js';
+import type { Labels, RRset } from '../zone/types.js';
+import type { RRsetKey } from '../zone/update.js';
+import type { UpsertRRset } from './commands.js';
+import type { SegmentState } from './state.js';
+import type { ServiceChange, ServiceRecordCache } from './service-records.js';
+import { buildSegmentZone, fixedRRsets, rawRRset, soaFor, SegmentZone, type SegmentBase } from './view.js';
+import { RRType } from '../zone/types.js';
+
+/** A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). */
+const zoneKey = (r: RRsetKey): string => `${lowerName(r.owner).join('\u0100')}\u0100${r.type}`;
+
+function groupByKey(rrsets: Iterable<RRset>): Map<string, RRset[]> {
+  const map = new Map<string, RRset[]>();
+  for (const r of rrsets) {
+    const k = zoneKey(r);
+    const list = map.get(k);
+    if (list) list.push(r);
+    else map.set(k, [r]);
+  }
+  return map;
+}
+
+interface Built {
+  readonly base: SegmentBase;
+  readonly view: SegmentZone;
+  /** fixedRRsets(base) by zone key. */
+  readonly fixed: Map<string, RRset[]>;
+}
+
+/**
+ * Derives each segment view from the previous one: only the (owner, type) pairs a batch
+ * touched are recomputed, each as the merge of everything a full build would put there
+ * (the SOA, the base's RRsets, raw RRsets in state order, the one service below which the
+ * owner lies), and applied with Zone.withChanges. So the view equals buildSegmentZone's
+ * while a batch costs O(changed RRsets × depth), plus one identity pass over the raw
+ * RRsets (few, set by hand). Full build on the first call, a new base (zone-file reload),
+ * a refresh of every service (restore, TTL policy change), or any error.
+ */
+export class SegmentViewBuilder {
+  #built: Built | undefined;
+  /** Raw RRset commands of the last build, converted (same objects as the state holds). */
+  #raw = new Map<UpsertRRset, RRset>();
+  #rawByKey = new Map<string, RRset[]>();
+
+  /** The next view; `changes` is what `cache.refresh` returned for this batch. */
+  next(base: SegmentBase, state: SegmentState, cache: ServiceRecordCache, changes: ServiceChange[] | 'all'): SegmentZone {
+    const built = this.#built;
+    this.#built = undefined;
+    let view: SegmentZone | undefined;
+    if (built !== undefined && built.base === base && changes !== 'all') {
+      try {
+        view = this.#derive(built, state, cache, changes);
+      } catch {
+        view = undefined; // e.g. a ZoneError: the full build below reports it, or recovers
+      }
+    }
+    if (view === undefined) view = this.#full(base, state, cache);
+    this.#built = { base, view, fixed: built?.base === base ? built.fixed : groupByKey(fixedRRsets(base)) };
+    return view;
+  }
+
+  #full(base: SegmentBase, state: SegmentState, cache: ServiceRecordCache): SegmentZone {
+    this.#raw = new Map();
+    for (const raw of state.rrsets()) this.#raw.set(raw, rawRRset(raw, base.apex));
+    this.#rawByKey = groupByKey(this.#raw.values());
+    return buildSegmentZone(base, state, cache);
+  }
+
+  #derive(built: Built, state: SegmentState, cache: ServiceRecordCache, changes: readonly ServiceChange[]): SegmentZone {
+    const { base, view } = built;
+    const touched = new Map<string, RRsetKey>();
+    const touch = (r: RRsetKey): void => void touched.set(zoneKey(r), r);
+    const soa = soaFor(base, state.serial);
+    touch(soa);
+    this.#diffRaw(base.apex, state, touch);
+    const names = new Map<string, boolean>();
+    for (const { before, after } of changes) {
+      for (const r of before?.rrsets ?? []) touch(r);
+      for (const r of after?.rrsets ?? []) touch(r);
+      names.set((after ?? before)!.serviceName.join('.'), after !== undefined);
+    }
+    const upsert: RRset[] = [];
+    const remove: RRsetKey[] = [];
+    for (const [k, r] of touched) {
+      const start = upsert.length;
+      if (r.type === RRType.SOA && r.owner.length === base.apex.length) upsert.push(soa);
+      for (const x of built.fixed.get(k) ?? []) upsert.push(x);
+      for (const x of this.#rawByKey.get(k) ?? []) upsert.push(x);
+      for (const x of this.#serviceRRsets(base.domain, cache, r.owner)) if (zoneKey(x) === k) upsert.push(x);
+      if (upsert.length === start) remove.push(r);
+    }
+    const zone = view.zone.withChanges({ upsert, remove });
+    return new SegmentZone(zone, names.size === 0 ? view.services : view.services.with(names), view.serviceDepth);
+  }
+
+  // Finds the raw RRsets added or removed since the last build (by identity: the state
+  // replaces a command object on every upsert) and regroups them in state order.
+  #diffRaw(apex: Labels, state: SegmentState, touch: (r: RRsetKey) => void): void {
+    const next = new Map<UpsertRRset, RRset>();
+    let changed = false;
+    for (const raw of state.rrsets()) {
+      let rrset = this.#raw.get(raw);
+      if (rrset === undefined) {
+        rrset = rawRRset(raw, apex);
+        touch(rrset);
+        changed = true;
+      }
+      next.set(raw, rrset);
+    }
+    for (const [raw, rrset] of this.#raw) {
+      if (!next.has(raw)) {
+        touch(rrset);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    this.#raw = next;
+    this.#rawByKey = groupByKey(next.values());
+  }
+
+  // The RRsets of the service whose name `owner` is or lies below, if any.
+  #serviceRRsets(domain: Labels, cache: ServiceRecordCache, owner: Labels): readonly RRset[] {
+    const at = owner.length - domain.length;
+    if (at < 3 || owner[at - 1]!.toLowerCase() !== 'svc') return [];
+    const key = `${owner[at - 2]!.toLowerCase()}/${owner[at - 3]!.toLowerCase()}`;
+    return cache.get(key)?.rrsets ?? [];
+  }
+}
