@@ -26,7 +26,7 @@ import { ServiceRecordCache } from '../segment/service-records.js';
 import { preflight } from '../segment/preflight.js';
 import type { ZoneView } from '../zone/types.js';
 import { ApiError } from '../api/errors.js';
-import { ProposalWaiters, decodeEnvelope, type Applied } from './proposals.js';
+import { ProposalWaiters, decodeEnvelope, type Applied, type Envelope } from './proposals.js';
 
 export interface RaftTiming {
   /** Milliseconds per Raft tick. */
@@ -189,8 +189,10 @@ export class SegmentGroup {
     if (this.#closed || !this.#node.hasReady()) return;
     this.#running = true;
     this.#loop().catch((error: unknown) => {
-      // A failed fsync leaves the log in an unknown state: stop rather than risk acking lost writes.
-      this.#o.logger.fatal({ err: error, apex: this.apex }, 'raft persistence failed; exiting');
+      if (this.#closed) return; // the WAL closed under a last pass during shutdown
+      // A failed write or fsync leaves the log in an unknown state: stop rather than risk
+      // acknowledging lost writes; recovery on restart re-reads what is on disk.
+      this.#o.logger.fatal({ err: error, apex: this.apex }, 'raft log write failed; exiting');
       process.exit(70);
     });
   }
@@ -249,6 +251,26 @@ export class SegmentGroup {
   }
 
   /** Applies committed entries in log order; returns whether any changed the zone. */
+  /**
+   * Applies one command entry. An entry that does not decode is skipped with an error log
+   * on every replica alike (deterministic), instead of stopping them all at every replay.
+   */
+  #applyCommand(entry: Entry): boolean {
+    let envelope: Envelope;
+    try {
+      envelope = decodeEnvelope(entry.data);
+    } catch (err) {
+      this.#o.logger.error({ err, apex: this.apex, index: entry.index }, 'log entry is not a command; skipped');
+      this.#state.skip(entry.index);
+      return false;
+    }
+    const outcome = this.#state.apply(entry.index, envelope.c);
+    if (outcome.refused && !outcome.refused.startsWith('segment policy')) this.#o.logger.warn({ apex: this.apex, index: entry.index, reason: outcome.refused }, 'command refused at apply');
+    if (this.#dirty !== 'all') for (const key of outcome.services) this.#dirty.add(key);
+    this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed, refused: outcome.refused });
+    return outcome.changed;
+  }
+
   #applyEntries(entries: readonly Entry[]): boolean {
     let changed = false;
     for (const entry of entries) {
@@ -259,11 +281,7 @@ export class SegmentGroup {
       } else if (entry.data.length === 0) {
         this.#state.skip(entry.index);
       } else {
-        const envelope = decodeEnvelope(entry.data);
-        const outcome = this.#state.apply(entry.index, envelope.c);
-        changed ||= outcome.changed;
-        if (this.#dirty !== 'all') for (const key of outcome.services) this.#dirty.add(key);
-        this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed, refused: outcome.refused });
+        changed = this.#applyCommand(entry) || changed;
       }
     }
     return changed;

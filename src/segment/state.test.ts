@@ -88,6 +88,13 @@ describe('SegmentState', () => {
   });
 
   it('rejects entry data that is not a command', () => {
-    expect(() => decodeCommand(Buffer.from('{"op":"dropTables"}'))).toThrow('not a segment command');
+    expect(() => decodeCommand(Buffer.from('[1,2]'))).toThrow('not a segment command');
+  });
+
+  it('skips a command it does not know, changing nothing (a newer anchor wrote it)', () => {
+    const state = new SegmentState();
+    const outcome = state.apply(1, decodeCommand(Buffer.from('{"op":"dropTables"}')));
+    expect(outcome).toMatchObject({ changed: false, refused: 'unknown command "dropTables"' });
+    expect(state.appliedIndex).toBe(1);
   });
 });

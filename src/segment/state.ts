@@ -101,6 +101,10 @@ export class SegmentState {
       case 'setPolicy':
         this.#policy = c.policy;
         return { changed: true, services: [], rrsetsChanged: false };
+      default:
+        // A command this version does not know (a newer anchor wrote it during a rolling
+        // upgrade): every replica of this version skips it alike, so state stays equal.
+        return { ...NO_CHANGE, refused: `unknown command "${String((c as { op: unknown }).op)}"` };
     }
   }
 
