@@ -68,7 +68,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const http = buildHttpServer({
     logger, registry,
     readiness: () => readiness(hosted),
-    routes: (app) => registerV1Routes(app, backend, new Authenticator(config.tokens)),
+    routes: (app) => registerV1Routes(app, backend, new Authenticator(config.tokens, config.http.host)),
   });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
@@ -148,8 +148,8 @@ async function reloadZones(config: AnchorConfig, hosted: Map<string, Hosted>, lo
         logger.warn({ apex: spec.apex }, 'a new zone file appeared; restart the anchor to host it');
         continue;
       }
-      h.spec = spec;
       h.group.setBase(baseOf(spec, config));
+      h.spec = spec;
     }
     logger.info({ zones: config.zonesDir }, 'zones reloaded');
     return true;

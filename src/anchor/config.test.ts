@@ -64,6 +64,7 @@ describe('config', () => {
     [{ clusters: { east: ['10.0.0.0/40'] } }, 'clusters.east[0]: prefix length'],
     [{ tokens: [{ name: 'x', sha256: 'ABC', admin: true }] }, 'tokens[0].sha256: must be the lowercase hex SHA-256'],
     [{ dnsPort: 0 }, 'dnsPort:'],
+    [{ segments: [1, 2].map(() => ({ apex: 'clusterset.local', members: { a: { peer: '1.1.1.1:1', dns: '1.1.1.1' } } })) }, 'segments[1].apex: segment clusterset.local is listed twice'],
     [{ colour: 'blue' }, '(top level): Unrecognized key'],
   ])('rejects %j naming the field', (raw, message) => {
     expect(() => resolveConfig(raw, 'anchor.yaml')).toThrow(`config anchor.yaml: ${message}`);

@@ -66,7 +66,16 @@ const fileSchema = z.strictObject({
   dataDir: z.string().min(1).optional(),
   zonesDir: z.string().min(1).optional(),
   domain: dnsName.optional(),
-  segments: z.array(segment).optional(),
+  segments: z
+    .array(segment)
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((s, i) => {
+        if (seen.has(s.apex)) ctx.addIssue({ code: 'custom', path: [i, 'apex'], message: `segment ${s.apex} is listed twice` });
+        seen.add(s.apex);
+      });
+    })
+    .optional(),
   rootHints: z.array(z.string()).optional(),
   dnsPort: z.number().int().min(1).max(65535).optional(),
   clusters: z.record(z.string().min(1), z.array(cidr)).optional(),

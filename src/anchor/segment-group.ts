@@ -98,6 +98,9 @@ export class SegmentGroup {
       applied: snapshot.metadata.index,
       bootstrap: { voters: options.voters },
     });
+    // State restored from a snapshot is applied state: answer from it at once rather than
+    // SERVFAIL until a leader (which may need a quorum that is not there) commits again.
+    if (snapshot.metadata.index > 0) this.#rebuildView();
   }
 
   get view(): ZoneView {
@@ -111,9 +114,19 @@ export class SegmentGroup {
   }
 
   /** New base content (zone file reload); the view rebuilds unless nothing was applied yet. */
+  /**
+   * New base content (zone-file reload). The new view is built first; if it cannot be
+   * (a file record that clashes with a registration), the old base and view stay and the
+   * error is thrown for the reload to report.
+   */
   setBase(base: SegmentBase): void {
+    if (this.#view instanceof PendingZone) {
+      this.#base = base;
+      return;
+    }
+    this.#view = this.#views.next(base, this.#state, this.#records, 'all');
     this.#base = base;
-    if (!(this.#view instanceof PendingZone)) this.#rebuildView();
+    this.#o.onView(this.#view);
   }
 
   /** A single-member group campaigns at once instead of waiting out an election timeout. */

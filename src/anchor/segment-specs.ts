@@ -31,7 +31,10 @@ export async function resolveSegments(config: AnchorConfig): Promise<SegmentSpec
     throw new ConfigError(`zones: cannot read ${config.zonesDir}: ${cause.message}`, { cause });
   })).filter((f) => f.endsWith('.zone') && f.length > 5).sort();
   if (files.length === 0) throw new ConfigError(`zones: no *.zone files in ${config.zonesDir} and no segments in the config`);
-  return Promise.all(files.map((f) => fromZoneFile(config, join(config.zonesDir, f))));
+  const specs = await Promise.all(files.map((f) => fromZoneFile(config, join(config.zonesDir, f))));
+  const twice = specs.find((s, i) => specs.findIndex((t) => t.apex === s.apex) !== i);
+  if (twice) throw new ConfigError(`zones: two files in ${config.zonesDir} hold the zone ${twice.apex}`);
+  return specs;
 }
 
 async function fromZoneFile(config: AnchorConfig, path: string): Promise<SegmentSpec> {

@@ -157,10 +157,16 @@ describe('segment admin routes', () => {
 });
 
 describe('writes without configured tokens', () => {
-  it('are accepted from loopback only', () => {
-    const auth = new Authenticator([]);
+  it('are accepted from 127.0.0.1 or ::1 only, on a loopback listener', () => {
+    const auth = new Authenticator([], '127.0.0.2');
     expect(auth.authenticate(undefined, '127.0.0.1').name).toBe('loopback');
-    expect(auth.authenticate(undefined, '::ffff:127.0.0.5').name).toBe('loopback');
-    expect(() => auth.authenticate(undefined, '10.0.0.1')).toThrow('loopback only');
+    expect(auth.authenticate(undefined, '::ffff:127.0.0.1').name).toBe('loopback');
+    expect(() => auth.authenticate(undefined, '127.0.0.6')).toThrow('127.0.0.1 or ::1 only');
+    expect(() => auth.authenticate(undefined, '10.0.0.1')).toThrow('127.0.0.1 or ::1 only');
+  });
+
+  it('are refused on a listener reachable from elsewhere', () => {
+    const auth = new Authenticator([], '0.0.0.0');
+    expect(() => auth.authenticate(undefined, '127.0.0.1')).toThrow('configure tokens');
   });
 });
