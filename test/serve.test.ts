@@ -66,6 +66,16 @@ describe('start-up errors', () => {
     expect(result.stderr).toContain(`${join(zones, 'example.zone')}:3:`);
   });
 
+  it('refuses to start when the group\'s members differ from those its data was created with', async () => {
+    const data = await tempDir();
+    const first = await serve(['--data', data, '--id', 'first']);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const result = await runCli(['serve', '--data', data, '--id', 'renamed', '--dns', '127.0.0.1:0', '--http', '127.0.0.1:0']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('the configured members (renamed) differ from those its data');
+    expect(result.stderr).toContain('(first)');
+  });
+
   it('stops on a bad config naming the field', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'anchor.yaml'), 'listen: { dns: "127.0.0.1" }\n');

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './logger.js';
 import { ZoneViewHolder } from './view-holder.js';
 import { formatHostPort } from './address.js';
 import { resolveSegments, type SegmentSpec } from './segment-specs.js';
+import { checkFoundingMembers } from './founding-members.js';
 import { SegmentGroup, type RaftTiming } from './segment-group.js';
 import { registerRaftMetrics } from './raft-metrics.js';
 import { registrationBackend } from './registration-backend.js';
@@ -46,6 +47,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const specs = await resolveSegments(config);
+  for (const spec of specs) await checkFoundingMembers(config.dataDir, spec.apex, spec.voters);
   const wal = await openWal(config.dataDir, { log: (m) => logger.warn(m) });
   const transport = await startTransport(config, specs, logger);
 
