@@ -133,3 +133,21 @@ describe('a follower that missed compacted entries', () => {
     expect(snaps.length).toBeGreaterThan(0);
   });
 });
+
+describe('a quiet segment', () => {
+  let group: AnchorGroup;
+  beforeAll(async () => {
+    group = await AnchorGroup.create(1, 'raft: { snapshotSeconds: 1 }');
+    await group.startAll();
+  });
+  afterAll(() => group.stopAll());
+
+  it('snapshots after snapshotSeconds, so it never pins the shared WAL', async () => {
+    const [only] = group.members;
+    expect((await register(group.url(only!, svcUrl('quiet', 'one', 'east')), clusterSetIp('10.99.0.1'))).status).toBe(200);
+    const { readdir } = await import('node:fs/promises');
+    const { dirname, join } = await import('node:path');
+    const snapDir = join(dirname(only!.config), `data-${only!.id}`, 'snap');
+    await expect.poll(async () => (await readdir(snapDir)).length, { timeout: 5000, interval: 200 }).toBeGreaterThan(0);
+  });
+});

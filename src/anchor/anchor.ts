@@ -49,6 +49,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const specs = await resolveSegments(config);
   for (const spec of specs) await checkFoundingMembers(config.dataDir, spec.apex, spec.voters);
   const wal = await openWal(config.dataDir, { log: (m) => logger.warn(m) });
+  warnOfUnhostedGroups(wal, specs, logger);
   const transport = await startTransport(config, specs, logger);
 
   const hosted = new Map<string, Hosted>();
@@ -98,11 +99,23 @@ function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transpor
     storage: wal.group(spec.apex),
     timing: config.raft,
     snapshotEvery: config.raft.snapshotEntries,
+    snapshotSeconds: config.raft.snapshotSeconds,
     send: (messages) => transport?.send(spec.apex, messages),
     onView: publish,
     logger,
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,
   });
+}
+
+/**
+ * A group in the WAL that this anchor no longer hosts keeps its data (dropping it could
+ * lose a single-member segment's registrations for good), but it also pins WAL files.
+ */
+function warnOfUnhostedGroups(wal: Wal, specs: readonly SegmentSpec[], logger: Logger): void {
+  const hosted = new Set(specs.map((s) => s.apex));
+  for (const id of wal.groupIds()) {
+    if (!hosted.has(id)) logger.warn({ segment: id }, 'the WAL holds a segment this anchor no longer hosts; its entries keep old WAL files from being removed');
+  }
 }
 
 function baseOf(spec: SegmentSpec, config: AnchorConfig): SegmentBase {
@@ -125,7 +138,7 @@ async function startTransport(config: AnchorConfig, specs: readonly SegmentSpec[
 /** One process-wide clock: Raft ticks for every group, and the leader's lease check. */
 function startTimers(hosted: ReadonlyMap<string, Hosted>, timing: RaftTiming): NodeJS.Timeout[] {
   const tick = setInterval(() => hosted.forEach((h) => h.group.tick()), timing.tickMs);
-  const leases = setInterval(() => hosted.forEach((h) => h.group.checkLeases()), 1000);
+  const leases = setInterval(() => hosted.forEach((h) => h.group.maintain()), 1000);
   return [tick, leases];
 }
 

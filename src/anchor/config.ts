@@ -86,6 +86,7 @@ const fileSchema = z.strictObject({
       electionTicks: z.number().int().min(2).max(1000).optional(),
       heartbeatTicks: z.number().int().min(1).max(100).optional(),
       snapshotEntries: z.number().int().min(10).max(10_000_000).optional(),
+      snapshotSeconds: z.number().int().min(1).max(86_400).optional(),
     })
     .refine((r) => (r.heartbeatTicks ?? 1) < (r.electionTicks ?? 10), 'heartbeatTicks must be below electionTicks')
     .optional(),
@@ -121,16 +122,18 @@ export interface AnchorConfig {
 
 /**
  * Raft timing and log size. The defaults (50 ms ticks, election after 10–20 ticks) keep
- * failover under about 1.5 s on a LAN; snapshots every 10,000 applied entries.
+ * failover under about 1.5 s on a LAN; snapshots every 10,000 applied entries, or every
+ * 10 minutes when anything was applied.
  */
 export interface RaftSettings {
   readonly tickMs: number;
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
   readonly snapshotEntries: number;
+  readonly snapshotSeconds: number;
 }
 
-export const RAFT_DEFAULTS: RaftSettings = Object.freeze({ tickMs: 50, electionTicks: 10, heartbeatTicks: 1, snapshotEntries: 10_000 });
+export const RAFT_DEFAULTS: RaftSettings = Object.freeze({ tickMs: 50, electionTicks: 10, heartbeatTicks: 1, snapshotEntries: 10_000, snapshotSeconds: 600 });
 
 /** CLI flags, as strings before validation. */
 export interface ConfigFlags {

@@ -49,8 +49,10 @@ export interface SegmentGroupOptions {
   readonly onView: (view: ZoneView) => void;
   readonly logger: Logger;
   readonly random: () => number;
-  /** Take a snapshot and compact after this many applied entries. */
+  /** Take a snapshot and compact after this many applied entries… */
   readonly snapshotEvery?: number;
+  /** …or after this many seconds with any new entry. */
+  readonly snapshotSeconds?: number;
   readonly proposalTimeoutMs?: number;
 }
 
@@ -73,6 +75,7 @@ export class SegmentGroup {
   #again = false;
   #closed = false;
   #snapshotIndex: number;
+  #snapshotAt = performance.now();
   /** Commit index found on disk at start: /ready waits until it is applied. */
   readonly #startCommit: number;
   #leaderChanges = 0;
@@ -168,6 +171,13 @@ export class SegmentGroup {
     if (error !== null) this.#waiters.fail(data, error === ErrProposalDropped ? noLeader('no leader for this segment') : error);
     this.#kick();
     return applied;
+  }
+
+  /** Once a second: lease expiry (leader), and a time-based snapshot when the loop is idle. */
+  maintain(): void {
+    this.checkLeases();
+    if (this.#running || this.#closed) return;
+    this.#maybeSnapshot().catch((err: unknown) => this.#o.logger.error({ err, apex: this.apex }, 'snapshot failed'));
   }
 
   /** Leader only: proposes expiry of leases whose clusters stopped renewing. */
@@ -312,11 +322,18 @@ export class SegmentGroup {
   }
 
   /** Snapshot the state machine and compact the log behind it (Raft §7). */
+  /**
+   * Snapshot after `snapshotEvery` entries, or after `snapshotSeconds` with anything new:
+   * the WAL is shared by every group and removes a file only once each group's snapshot
+   * covers it, so a quiet group must snapshot too or it pins the log forever.
+   */
   async #maybeSnapshot(): Promise<void> {
     const every = this.#o.snapshotEvery ?? 10_000;
     const applied = this.#state.appliedIndex;
-    if (applied - this.#snapshotIndex < every) return;
+    const stale = performance.now() - this.#snapshotAt > (this.#o.snapshotSeconds ?? 600) * 1000;
+    if (applied - this.#snapshotIndex < every && !(stale && applied > this.#snapshotIndex)) return;
     this.#snapshotIndex = applied;
+    this.#snapshotAt = performance.now();
     const confState = this.#node.status().config;
     await this.#o.storage.createSnapshot(applied, confState, this.#state.snapshot());
     // Keep a tail of entries so a briefly lagging follower catches up without a snapshot.
