@@ -6,7 +6,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../anchor/logger.js';
-import { ApiError, errorBody } from './errors.js';
+import { ApiError, ErrorStatus, errorBody } from './errors.js';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -22,6 +22,12 @@ export interface HttpServerOptions {
   readonly routes?: (app: FastifyInstance) => void;
 }
 
+/** The catalogue code for a status fastify itself chose (body too large, bad media type…). */
+function codeFor(status: number): string {
+  const found = (Object.entries(ErrorStatus) as Array<[string, number]>).find(([, s]) => s === status);
+  return found?.[0] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+}
+
 export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   // Per-request logs would drown the DNS query log: the HTTP child logs warnings and up.
   const logger = options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger;
@@ -34,7 +40,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) options.logger.error({ err: error }, 'http handler failed');
-    return reply.status(status).send(errorBody(status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', error.message));
+    return reply.status(status).send(errorBody(codeFor(status), error.message));
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url}`)));
 

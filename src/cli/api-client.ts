@@ -36,7 +36,13 @@ export async function callApi(options: ClientOptions, method: string, path: stri
     throw new ApiClientError(0, `cannot reach ${url.origin}: ${(cause as Error).message}`);
   }
   const text = await response.text();
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // A proxy's HTML error page, say: report the status and the start of the body.
+    throw new ApiClientError(response.status, `${response.status}: not a JSON answer: ${text.slice(0, 120)}`);
+  }
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
     throw new ApiClientError(response.status, `${response.status} ${error?.code ?? ''}: ${error?.message ?? text}`.trim());

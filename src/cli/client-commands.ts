@@ -26,12 +26,14 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** `ns/svc` → [ns, svc]; the API validates the labels themselves. */
+/** `ns/svc` → [ns, svc], each escaped for a URL path; the API validates the labels. */
 function serviceRef(ref: string): [string, string] {
   const parts = ref.split('/');
   if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`expected NAMESPACE/SERVICE, got "${ref}"`);
-  return [parts[0], parts[1]];
+  return [encodeURIComponent(parts[0]), encodeURIComponent(parts[1])];
 }
+
+const segment = (text: string) => encodeURIComponent(text);
 
 /** `name:PROTO:port`, `PROTO:port` or `port` (TCP). */
 function parsePort(text: string, previous: unknown[] = []): unknown[] {
@@ -58,7 +60,7 @@ export function registerClientCommands(program: Command): void {
     .action(async (ref: string, flags: CommonFlags & Record<string, any>) => {
       const [namespace, service] = serviceRef(ref);
       const body = flags.file ? JSON.parse(await readFile(flags.file, 'utf8')) : exportBody(flags);
-      print(await callApi(client(flags), 'PUT', `v1/services/${namespace}/${service}/clusters/${flags.cluster}`, body));
+      print(await callApi(client(flags), 'PUT', `v1/services/${namespace}/${service}/clusters/${segment(flags.cluster)}`, body));
     });
 
   common(program.command('deregister <namespace/service>'))
@@ -66,12 +68,12 @@ export function registerClientCommands(program: Command): void {
     .requiredOption('--cluster <id>', 'the exporting cluster')
     .action(async (ref: string, flags: CommonFlags & { cluster: string }) => {
       const [namespace, service] = serviceRef(ref);
-      print(await callApi(client(flags), 'DELETE', `v1/services/${namespace}/${service}/clusters/${flags.cluster}`));
+      print(await callApi(client(flags), 'DELETE', `v1/services/${namespace}/${service}/clusters/${segment(flags.cluster)}`));
     });
 
   common(program.command('heartbeat <cluster>'))
     .description("renew every lease of a cluster's exports")
-    .action(async (cluster: string, flags: CommonFlags) => print(await callApi(client(flags), 'POST', `v1/clusters/${cluster}/heartbeat`, {})));
+    .action(async (cluster: string, flags: CommonFlags) => print(await callApi(client(flags), 'POST', `v1/clusters/${segment(cluster)}/heartbeat`, {})));
 
   common(program.command('services [namespace/service]'))
     .description('list exported services, or show one')

@@ -9,7 +9,7 @@
  * (the builder's fallback, and the oracle its tests compare with).
  */
 import { isIP } from 'node:net';
-import { parseName } from '../zone/name.js';
+import { nameEquals, parseName } from '../zone/name.js';
 import { aaaaRdata, aRdata, nameRdata, soaFields, soaRdata, txtRdata } from '../zone/rdata-build.js';
 import { rdataFromText } from '../zone/rdata.js';
 import { parseType } from '../zone/rrtype.js';
@@ -104,7 +104,8 @@ export class SegmentZone implements ZoneView {
 export function fixedRRsets(base: SegmentBase): RRset[] {
   const rrsets = base.fileRRsets.filter((r) => r.type !== RRType.SOA);
   if (!base.fileRRsets.some((r) => r.type === RRType.NS && r.owner.length === base.apex.length)) rrsets.push(...apexNs(base));
-  if (!hasVersion(base)) {
+  // The schema version is the domain's (specification.md §2.2), not each child segment's.
+  if (nameEquals(base.apex, base.domain) && !hasVersion(base)) {
     rrsets.push({ owner: ['dns-version', ...base.apex], type: RRType.TXT, ttl: VERSION_TTL, rdata: [txtRdata([DNS_SCHEMA_VERSION])] });
   }
   return rrsets;

@@ -56,8 +56,16 @@ export async function startAnchor(options: StartOptions): Promise<AnchorProcess>
       fail(new Error(`anchor exited (${code}) before listening:\n${output.join('\n')}`));
     });
   });
-  const ports = await listening;
-  if (options.waitReady !== false) await waitReady(`http://${ports.httpHost}:${ports.http}`, options.timeoutMs ?? 20_000, output);
+  const ports = await listening.catch((error: Error) => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw error;
+  });
+  if (options.waitReady !== false) {
+    await waitReady(`http://${ports.httpHost}:${ports.http}`, options.timeoutMs ?? 20_000, output).catch((error: Error) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
+  }
   return {
     child,
     pid: child.pid!,
