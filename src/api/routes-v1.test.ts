@@ -33,6 +33,15 @@ function stateBackend(state: SegmentState): RegistrationBackend {
   };
 }
 
+/** A fresh segment state behind the real HTTP server and routes. */
+async function startApi(): Promise<{ state: SegmentState; app: ReturnType<typeof buildHttpServer> }> {
+  const state = new SegmentState();
+  const backend = stateBackend(state);
+  const app = buildHttpServer({ logger: createLogger('silent'), registry: new Registry(), readiness: () => ({ ready: true, reasons: [] }), routes: (a) => registerV1Routes(a, backend, new Authenticator(TOKENS)) });
+  await app.ready();
+  return { state, app };
+}
+
 const GOOD = { type: 'ClusterSetIP', ips: ['10.96.0.10'], ports: [{ name: 'http', protocol: 'TCP', port: 80 }] };
 
 describe('v1 registration routes', () => {
@@ -42,10 +51,7 @@ describe('v1 registration routes', () => {
     app.inject({ method: 'PUT', url: path, payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) } });
 
   beforeEach(async () => {
-    state = new SegmentState();
-    const backend = stateBackend(state);
-    app = buildHttpServer({ logger: createLogger('silent'), registry: new Registry(), readiness: () => ({ ready: true, reasons: [] }), routes: (a) => registerV1Routes(a, backend, new Authenticator(TOKENS)) });
-    await app.ready();
+    ({ state, app } = await startApi());
   });
   afterEach(() => app.close());
 
@@ -122,10 +128,7 @@ describe('segment admin routes', () => {
     app.inject({ method, url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
 
   beforeEach(async () => {
-    state = new SegmentState();
-    const backend = stateBackend(state);
-    app = buildHttpServer({ logger: createLogger('silent'), registry: new Registry(), readiness: () => ({ ready: true, reasons: [] }), routes: (a) => registerV1Routes(a, backend, new Authenticator(TOKENS)) });
-    await app.ready();
+    ({ state, app } = await startApi());
   });
   afterEach(() => app.close());
 
