@@ -161,3 +161,28 @@ describe('simulator smoke (fixed seeds)', () => {
     }
   });
 });
+
+describe('RawNode: messages and ticks while a Ready is being persisted', () => {
+  it('a follower whose handed-out entries are replaced before advance() does not count them stable', () => {
+    const s = new MemoryStorage();
+    const n = new RawNode({ id: '2', storage: s, random: () => 0, preVote: false, bootstrap: { voters: ['1', '2', '3'] } });
+    // Leader 1 of term 1 sends two entries; the host takes the Ready and starts writing it.
+    const old = [1, 2].map((index) => ({ term: 1, index, type: EntryType.Normal, data: enc.encode(`old${index}`) }));
+    n.step(makeMessage({ type: MessageType.MsgApp, from: '1', to: '2', term: 1, logTerm: 0, index: 0, entries: old, commit: 0 }));
+    const rd = n.ready();
+    expect(rd.entries.map((e) => dec.decode(e.data))).toEqual(['old1', 'old2']);
+    // Meanwhile leader 3 of term 2 overwrites index 2 (§5.3): a message stepped mid-Ready.
+    const replacement = { term: 2, index: 2, type: EntryType.Normal, data: enc.encode('new2') };
+    n.step(makeMessage({ type: MessageType.MsgApp, from: '3', to: '2', term: 2, logTerm: 1, index: 1, entries: [replacement], commit: 0 }));
+    n.tick();
+    // The write of the first Ready completes; advance() must not mark index 2 (term 1) stable.
+    s.append(rd.entries);
+    if (rd.hardState) s.setHardState(rd.hardState);
+    n.advance();
+    // Nothing of the first Ready counts as stable (its last entry no longer matches), so
+    // the next one hands out the log as it now stands; rewriting index 1 is harmless.
+    const next = n.ready();
+    expect(next.entries.map((e) => [e.index, e.term, dec.decode(e.data)])).toEqual([[1, 1, 'old1'], [2, 2, 'new2']]);
+    expect(n.raft.log.stableIndex()).toBe(0);
+  });
+});
