@@ -42,7 +42,7 @@ const snapshot = path.join(here, `.dist-${process.pid}`);
 if (!values['live-dist'] && !process.env.ANCHORDNS_DIST && positionals[0] && !values.help) {
   const dist = path.join(here, '..', 'dist');
   if (!existsSync(path.join(dist, 'cli', 'main.js'))) throw new Error(`${dist} is missing: run "npm run build" (npm run bench does)`);
-  cpSync(dist, snapshot, { recursive: true });
+  cpSync(dist, snapshot, { recursive: true, preserveTimestamps: true });
   process.env.ANCHORDNS_DIST = snapshot;
 }
 // Imported only now: they read ANCHORDNS_DIST when loaded.
