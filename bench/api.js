@@ -11,7 +11,7 @@ import path from 'node:path';
 import { startGroup, startEtcd } from './lib/servers.js';
 import { httpLoad, anchorPut, etcdPut, registration } from './lib/httpload.js';
 import { UdpClient } from './lib/dnsclient.js';
-import { median, percentile, load1, writeResults, table, RESULTS_DIR } from './lib/results.js';
+import { median, percentile, load1, writeResults, table, resultPath } from './lib/results.js';
 import { barChart } from './lib/svg.js';
 import { sleep } from './lib/proc.js';
 
@@ -76,7 +76,7 @@ export async function runApi(opts = {}) {
       summary, propagation, runs,
     };
     const file = writeResults('api', body);
-    barChart(path.join(RESULTS_DIR, 'api.svg'), {
+    barChart(resultPath('api', 'svg'), {
       title: 'Committed registrations per second, 3-member groups (median)',
       yLabel: 'writes per second',
       groups: CONNECTIONS.map((c) => `${c} conn`),

@@ -12,7 +12,7 @@ import { rssKiB } from './lib/proc.js';
 import { dnsperf } from './lib/dnsperf.js';
 import { writeZone, writeQueryFiles } from './lib/zonegen.js';
 import { summariseProfile } from './lib/profile.js';
-import { median, load1, writeResults, table, RESULTS_DIR } from './lib/results.js';
+import { median, load1, writeResults, table, resultPath } from './lib/results.js';
 import { barChart } from './lib/svg.js';
 
 export const MIXES = ['repeat', 'uniform', 'nx50', 'tcp'];
@@ -111,7 +111,7 @@ function printTable(summary) {
 }
 
 function chart(summary) {
-  barChart(path.join(RESULTS_DIR, 'dns.svg'), {
+  barChart(resultPath('dns', 'svg'), {
     title: 'DNS answers per second, 10k-service zone (median of rounds)',
     yLabel: 'queries per second',
     groups: MIXES,

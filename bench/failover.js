@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startGroup, waitReady } from './lib/servers.js';
 import { registration } from './lib/httpload.js';
 import { UdpClient } from './lib/dnsclient.js';
-import { median, load1, writeResults, table, RESULTS_DIR } from './lib/results.js';
+import { median, load1, writeResults, table, resultPath } from './lib/results.js';
 import { barChart } from './lib/svg.js';
 import { sleep } from './lib/proc.js';
 
@@ -52,7 +52,7 @@ export async function runFailover(opts = {}) {
       summary, runs,
     };
     const file = writeResults('failover', body);
-    barChart(path.join(RESULTS_DIR, 'failover.svg'), {
+    barChart(resultPath('failover', 'svg'), {
       title: 'Leader SIGKILL: time until writes succeed again, per trial',
       yLabel: 'milliseconds',
       groups: runs.map((r) => `trial ${r.trial}`),

@@ -8,7 +8,8 @@
  * Registered path, per size (1k, 10k, and 100k when the measured write rate makes it fit):
  * N PUT registrations through the API into a single anchor (64 connections), then RSS,
  * WAL and snapshot size on disk, restart time from log + snapshot, and dnsperf on the
- * registered names.
+ * registered names. Registration stops after REGISTER_CAP_S (300 s) whatever the size; the
+ * row then says how many were registered (`stoppedAtCap`).
  */
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -19,11 +20,12 @@ import { dnsperf } from './lib/dnsperf.js';
 import { writeZone, writeEmptyZone, sampledQueries, APEX } from './lib/zonegen.js';
 import { registration } from './lib/httpload.js';
 import { rssKiB, sleep } from './lib/proc.js';
-import { load1, writeResults, table, RESULTS_DIR } from './lib/results.js';
+import { load1, writeResults, table, resultPath } from './lib/results.js';
 import { lineChart } from './lib/svg.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000];
 const REGISTER_BUDGET_S = 240;
+const REGISTER_CAP_S = 300;
 
 /** @param {{ sizes?: number[], seconds?: number, quick?: boolean, log?: (s: string) => void }} opts */
 export async function runScale(opts = {}) {
@@ -118,16 +120,22 @@ async function registeredSize(n, seconds, log) {
     procs.push(a.proc);
     const t0 = performance.now();
     let seq = 0;
-    const result = await autocannon({
-      url: a.url, connections: 64, amount: n, timeout: 30,
-      headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => { const i = seq++; return { ...req, method: 'PUT', path: `/v1/services/bench/reg-${i}/clusters/east`, body: registration(i) }; } }],
+    // Registration stops at REGISTER_CAP_S even if n is not reached; the row says how many made it.
+    let budgetHit = false;
+    const result = await new Promise((resolve, reject) => {
+      const instance = autocannon({
+        url: a.url, connections: 64, amount: n, timeout: 30,
+        headers: { 'content-type': 'application/json' },
+        requests: [{ setupRequest: (req) => { const i = seq++; return { ...req, method: 'PUT', path: `/v1/services/bench/reg-${i}/clusters/east`, body: registration(i) }; } }],
+      }, (err, res) => { clearTimeout(cap); if (err) reject(err); else resolve(res); });
+      const cap = setTimeout(() => { budgetHit = true; instance.stop(); }, REGISTER_CAP_S * 1000);
     });
     const registerS = (performance.now() - t0) / 1000;
     const ok = Number(result.statusCodeStats?.['200']?.count ?? 0);
-    const row = { services: n, registered: ok, registerS, registerPerSec: ok / registerS, non2xx: result.non2xx, loadBefore: load1() };
+    const row = { services: n, registered: ok, registerS, registerPerSec: ok / registerS, non2xx: result.non2xx, stoppedAtCap: budgetHit, loadBefore: load1() };
+    const have = Math.max(1, Math.min(ok, seq));
     const qfile = path.join(tmp, 'q.txt');
-    writeFileSync(qfile, Array.from({ length: Math.min(n, 200_000) }, (_, i) => `reg-${(i * 7919) % n}.bench.svc.${APEX} A`).join('\n') + '\n');
+    writeFileSync(qfile, Array.from({ length: Math.min(have, 200_000) }, (_, i) => `reg-${(i * 7919) % have}.bench.svc.${APEX} A`).join('\n') + '\n');
     const d = await dnsperf({ host: a.host, port: a.dnsPort, file: qfile, seconds, serverPid: a.proc.pid, verboseFile: path.join(tmp, 'v.txt') });
     Object.assign(row, pickPerf(d), { rssKiB: rssKiB(a.proc.pid) });
     await a.proc.stop();
@@ -177,7 +185,7 @@ function printTables(staticRuns, registeredRuns) {
 
 function charts(staticRuns) {
   const xs = staticRuns.map((r) => r.services.toLocaleString('en-US'));
-  lineChart(path.join(RESULTS_DIR, 'scale.svg'), {
+  lineChart(resultPath('scale', 'svg'), {
     title: 'RSS after load and query run, by zone size (static zone file)',
     yLabel: 'MiB', xs,
     series: [
@@ -185,7 +193,7 @@ function charts(staticRuns) {
       { name: 'Knot RSS', values: staticRuns.map((r) => mb(r.knot?.rssKiB)) },
     ],
   });
-  lineChart(path.join(RESULTS_DIR, 'scale-latency.svg'), {
+  lineChart(resultPath('scale-latency', 'svg'), {
     title: 'p99 latency under dnsperf by zone size (ms)',
     yLabel: 'ms', xs,
     series: [

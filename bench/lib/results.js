@@ -13,6 +13,14 @@ import { peerVersions } from './peers.js';
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = path.resolve(BENCH_DIR, '..');
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+/** Smoke runs (--quick) write `<name>-quick.*` so they never replace measured results. */
+const QUICK = process.argv.includes('--quick');
+
+/** bench/results/<base><-quick if a smoke run>.<ext> */
+export function resultPath(base, ext) {
+  return path.join(RESULTS_DIR, `${base}${QUICK ? '-quick' : ''}.${ext}`);
+}
+
 /** The compiled server under test: dist/, or the snapshot run.js --snapshot made (ANCHORDNS_DIST). */
 export const DIST = process.env.ANCHORDNS_DIST ? path.resolve(process.env.ANCHORDNS_DIST) : path.join(REPO, 'dist');
 
@@ -72,11 +80,12 @@ function distBuilt() {
  */
 export function writeResults(name, body) {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, `${name}.json`);
+  const file = resultPath(name, 'json');
   const doc = {
     benchmark: name,
     date: new Date().toISOString(),
     command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
+    smokeOnly: QUICK,
     machine: machineInfo(),
     versions: peerVersions(),
     ...body,
