@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const USAGE = 'usage: node bench/run.js dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile] [--sizes LIST] [--trials N] [--quiet-load X --quiet-wait S] [--live-dist]';
+const USAGE = 'usage: node bench/run.js dns|api|failover|scale|all [--quick] [--rounds N] [--seconds N] [--profile] [--sizes LIST] [--register-sizes LIST] [--trials N] [--quiet-load X --quiet-wait S] [--live-dist]';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,6 +29,7 @@ const { values, positionals } = parseArgs({
     rounds: { type: 'string' },
     seconds: { type: 'string' },
     sizes: { type: 'string' },
+    'register-sizes': { type: 'string' },
     trials: { type: 'string' },
     'quiet-load': { type: 'string' },
     'live-dist': { type: 'boolean', default: false },
@@ -72,6 +73,7 @@ async function main() {
     quick: values.quick, profile: values.profile,
     rounds: num(values.rounds), seconds: num(values.seconds), trials: num(values.trials),
     sizes: values.sizes?.split(',').map(Number),
+    registerSizes: values['register-sizes']?.split(',').map(Number),
     log: (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`),
   };
   opts.log(`peers: ${JSON.stringify(peerVersions())}; load average ${load1().toFixed(2)}${load1() > 2.5 ? ' (machine busy: figures are noisy)' : ''}`);

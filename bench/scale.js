@@ -27,7 +27,7 @@ const DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000];
 const REGISTER_BUDGET_S = 240;
 const REGISTER_CAP_S = 300;
 
-/** @param {{ sizes?: number[], seconds?: number, quick?: boolean, log?: (s: string) => void }} opts */
+/** @param {{ sizes?: number[], registerSizes?: number[], seconds?: number, quick?: boolean, log?: (s: string) => void }} opts */
 export async function runScale(opts = {}) {
   const log = opts.log ?? console.error;
   const sizes = opts.sizes ?? (opts.quick ? [1_000, 10_000] : DEFAULT_SIZES);
@@ -38,7 +38,7 @@ export async function runScale(opts = {}) {
   for (const n of sizes) {
     staticRuns.push(await staticSize(n, seconds, log));
   }
-  for (const n of sizes.filter((s) => s <= 100_000)) {
+  for (const n of opts.registerSizes ?? sizes.filter((s) => s <= 100_000)) {
     if (writeRate !== undefined && n / writeRate > REGISTER_BUDGET_S) {
       registeredRuns.push({ services: n, skipped: `registering ${n} at the measured ${Math.round(writeRate)}/s would take ${Math.round(n / writeRate)} s (budget ${REGISTER_BUDGET_S} s)` });
       log(`registered ${n}: skipped (${registeredRuns.at(-1).skipped})`);
