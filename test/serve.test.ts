@@ -57,6 +57,26 @@ describe('anchordns serve on the embedded default', () => {
   });
 });
 
+describe('the operator CLI against a running anchor', () => {
+  it('registers, lists, shows segments and deregisters; a bad registration exits 1 with the API error', async () => {
+    const proc = await serve(['--data', await tempDir(), '--id', 'cli-1']);
+    const api = ['--api', `http://127.0.0.1:${proc.httpPort}`];
+    const reg = await runCli(['register', 'demo/cli', '--cluster', 'east', '--ip', '10.7.7.7', '--port', 'http:TCP:80', ...api]);
+    expect(reg.code).toBe(0);
+    expect(JSON.parse(reg.stdout)).toEqual({ index: expect.any(Number), serial: expect.any(Number) });
+    expect((await dig('dig', '127.0.0.1', proc.dnsPort, ['cli.demo.svc.clusterset.local', 'A'])).answer.map((r) => r.data)).toEqual(['10.7.7.7']);
+    const shown = JSON.parse((await runCli(['services', 'demo/cli', ...api])).stdout);
+    expect(shown.clusters.map((c: { cluster: string; ports: unknown[] }) => [c.cluster, c.ports])).toEqual([['east', [{ name: 'http', protocol: 'TCP', port: 80 }]]]);
+    const segments = JSON.parse((await runCli(['segments', ...api])).stdout);
+    expect(segments.segments.map((x: { apex: string; role: string }) => [x.apex, x.role])).toEqual([['clusterset.local', 'leader']]);
+    expect((await runCli(['deregister', 'demo/cli', '--cluster', 'east', ...api])).code).toBe(0);
+    expect((await dig('dig', '127.0.0.1', proc.dnsPort, ['cli.demo.svc.clusterset.local', 'A'])).status).toBe('NXDOMAIN');
+    const bad = await runCli(['register', 'demo/cli', '--cluster', 'east', '--ip', '10.7.7.700', ...api]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('400 BAD_REQUEST: body.ips[0]');
+  });
+});
+
 describe('start-up errors', () => {
   it('stops on a bad zone file with file:line: message', async () => {
     const zones = await tempDir();
