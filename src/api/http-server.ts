@@ -32,7 +32,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   // Per-request logs would drown the DNS query log: the HTTP child logs warnings and up.
   const logger = options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger;
   // A two-label cluster id is up to 127 octets, a DNS name 253: room for both in a path parameter.
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 1 << 20, maxParamLength: 300 });
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 1 << 20, routerOptions: { maxParamLength: 300 } });
   app.setErrorHandler((error: FastifyError | ApiError, _request, reply) => {
     if (error instanceof ApiError) {
       if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));

@@ -55,7 +55,7 @@ export function buildSegmentZone(base: SegmentBase, state: SegmentState, cache?:
   }
   const rrsets: RRset[] = [];
   rrsets.push(soaFor(base, state.serial));
-  rrsets.push(...fixedRRsets(base));
+  for (const rrset of fixedRRsets(base)) rrsets.push(rrset); // no spread: a zone file may hold millions
   for (const raw of state.rrsets()) rrsets.push(rawRRset(raw, base.apex));
   for (const service of records.records()) {
     for (const rrset of service.rrsets) rrsets.push(rrset);

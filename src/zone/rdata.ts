@@ -78,7 +78,7 @@ function encodeField(field: Field, tokens: readonly Token[], at: number, origin:
     return tokens.length;
   }
   if (field === 'hex') {
-    out.push(...parseHex(tokens.slice(at).map((t) => t.text).join('')));
+    for (const octet of parseHex(tokens.slice(at).map((t) => t.text).join(''))) out.push(octet); // up to 64 KiB: no spread
     return tokens.length;
   }
   const token = tokens[at];
