@@ -166,7 +166,7 @@ export class SegmentGroup {
     if (this.#closed) return Promise.reject(noLeader('the anchor is stopping'));
     const refusal = preflight(command, this.#base, this.#state, this.#records, this.#view);
     if (refusal !== undefined) return Promise.reject(new ApiError('BAD_REQUEST', `${command.op}: ${refusal}`));
-    const { data, applied } = this.#waiters.register(command, this.#o.proposalTimeoutMs ?? 5000, () => noLeader('the write was not committed in time (leader change?)'));
+    const { data, applied } = this.#waiters.register(command, this.#o.proposalTimeoutMs ?? 3000, () => noLeader('the write was not committed in time (leader change?)'));
     const error = this.#node.propose(data);
     if (error !== null) this.#waiters.fail(data, error === ErrProposalDropped ? noLeader('no leader for this segment') : error);
     this.#kick();
@@ -261,6 +261,10 @@ export class SegmentGroup {
     this.#role = role;
     if (lead !== this.#lastLeader) {
       if (lead !== '') this.#leaderChanges++;
+      // Proposals on their way to the old leader may be lost with it: answer them now (503,
+      // retry) rather than at the timeout. One that still commits is applied all the same,
+      // and every write is idempotent but a DELETE, whose retry may then get 404.
+      if (this.#lastLeader !== '') this.#waiters.failAll(noLeader('the segment leader changed while the write was in flight; retry'));
       this.#lastLeader = lead;
       this.#o.logger.info({ apex: this.apex, leader: lead || null, role }, 'segment leader changed');
     }
