@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import dgram from 'node:dgram';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { encodeQuery } from './lib/dnsclient.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = process.env.ANCHORDNS_DIST ?? path.join(here, '..', 'dist');
@@ -69,23 +70,6 @@ async function serve(cacheSize) {
   process.on('disconnect', () => server.close().then(() => process.exit(0)));
 }
 
-function query(id, name) {
-  const labels = name.split('.');
-  const size = 12 + labels.reduce((s, l) => s + l.length + 1, 0) + 1 + 4;
-  const b = Buffer.alloc(size);
-  b.writeUInt16BE(id, 0);
-  b.writeUInt16BE(0x0100, 2);
-  b.writeUInt16BE(1, 4);
-  let at = 12;
-  for (const l of labels) {
-    b[at++] = l.length;
-    at += b.write(l, at, 'latin1');
-  }
-  b[at++] = 0;
-  b.writeUInt16BE(1, at);
-  b.writeUInt16BE(1, at + 2);
-  return b;
-}
 
 /** Asks the server child for its CPU µs since the last mark. */
 function cpuMark(child) {
@@ -101,7 +85,7 @@ function load(child, port, seconds, nextName) {
     let answered = 0;
     let counting = false;
     const sockets = [];
-    const send = (s) => s.send(query(Math.floor(Math.random() * 65536), nextName()), port, '127.0.0.1');
+    const send = (s) => s.send(encodeQuery(Math.floor(Math.random() * 65536), nextName()), port, '127.0.0.1');
     for (let i = 0; i < SOCKETS; i++) {
       const s = dgram.createSocket('udp4');
       s.on('message', () => {
@@ -175,7 +159,7 @@ async function inProcess() {
     const results = [];
     for (let round = 0; round < 5; round++) {
       // Fresh names per round (the `miss` mixes must never repeat a name).
-      const queries = Array.from({ length: count }, (_, i) => query(i & 0xffff, name(round * count + i)));
+      const queries = Array.from({ length: count }, (_, i) => encodeQuery(i & 0xffff, name(round * count + i)));
       const responder = new Responder({ source, cacheSize });
       const started = process.hrtime.bigint();
       for (let i = 0; i < count; i++) responder.respond(queries[i], 'udp', 4);

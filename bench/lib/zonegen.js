@@ -93,17 +93,9 @@ function writeRawZone(file, n) {
   });
 }
 
-/** A seeded PRNG (mulberry32), so query files are reproducible. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so query files are reproducible: the same mulberry32 the Raft simulator uses. */
+const { mulberry32 } = await import(pathToFileURL(path.join(DIST, 'raft', 'rand.js')).href);
+export const prng = mulberry32;
 
 /**
  * dnsperf query files for the mixes:
