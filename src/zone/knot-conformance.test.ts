@@ -66,7 +66,12 @@ describe('conformance with Knot DNS', () => {
   });
 
   afterAll(async () => {
-    knotd?.kill();
+    // knotd removes its socket and pid files as it exits: wait for that before removing the dir.
+    if (knotd && knotd.exitCode === null && knotd.signalCode === null) {
+      const exited = new Promise((done) => knotd.once('exit', done));
+      knotd.kill();
+      await exited;
+    }
     await rm(dir, { recursive: true, force: true });
   });
 
