@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnchorConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { ZoneViewHolder } from './view-holder.js';
+import { SwappableViewSource } from '../dns/view-source.js';
 import { formatHostPort } from './address.js';
 import { resolveSegments, type SegmentSpec } from './segment-specs.js';
 import { checkFoundingMembers } from './founding-members.js';
@@ -53,7 +53,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const transport = await startTransport(config, specs, logger);
 
   const hosted = new Map<string, Hosted>();
-  const views = new ZoneViewHolder(ZoneSet.of([]));
+  const views = new SwappableViewSource(ZoneSet.of([]));
   const publish = () => views.swap(ZoneSet.of([...hosted.values()].map((h) => h.group.view)));
   for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, publish, logger) });
   publish();

@@ -12,23 +12,17 @@ import { parseHostPort, type HostPort } from './address.js';
 import { parseCidr, type Cidr } from '../mcs/cidr.js';
 import { ConfigError } from './errors.js';
 
-const hostPort = z.string().transform((text, ctx): HostPort => {
-  const parsed = parseHostPort(text);
-  if (typeof parsed === 'string') {
+/** A string field read by `parse`, which returns the value or an error message. */
+const parsedBy = <T>(parse: (text: string) => T | string) =>
+  z.string().transform((text, ctx): T => {
+    const parsed = parse(text);
+    if (typeof parsed !== 'string') return parsed;
     ctx.addIssue({ code: 'custom', message: parsed });
     return z.NEVER;
-  }
-  return parsed;
-});
+  });
 
-const cidr = z.string().transform((text, ctx): Cidr => {
-  const parsed = parseCidr(text);
-  if (typeof parsed === 'string') {
-    ctx.addIssue({ code: 'custom', message: parsed });
-    return z.NEVER;
-  }
-  return parsed;
-});
+const hostPort = parsedBy<HostPort>(parseHostPort);
+const cidr = parsedBy<Cidr>(parseCidr);
 
 /** An RFC 1123 name in presentation form, without a trailing dot requirement. */
 const dnsName = z

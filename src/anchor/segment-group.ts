@@ -175,13 +175,13 @@ export class SegmentGroup {
 
   /** Once a second: lease expiry (leader), and a time-based snapshot when the loop is idle. */
   maintain(): void {
-    this.checkLeases();
+    this.#checkLeases();
     if (this.#running || this.#closed) return;
     this.#maybeSnapshot().catch((err: unknown) => this.#o.logger.error({ err, apex: this.apex }, 'snapshot failed'));
   }
 
   /** Leader only: proposes expiry of leases whose clusters stopped renewing. */
-  checkLeases(): void {
+  #checkLeases(): void {
     if (this.#node.status().softState.role !== 'leader') return;
     for (const command of this.#leases.due(this.#state.leases())) {
       this.propose(command).catch((error: Error) => this.#o.logger.warn({ err: error, apex: this.apex }, 'lease expiry not committed; retrying later'));

@@ -28,7 +28,7 @@ describe('SegmentState', () => {
     const state = new SegmentState();
     applyAll(state, [upsert('east')]);
     const gone = state.apply(2, { op: 'deleteExport', namespace: 'demo', service: 'web', cluster: 'east' });
-    expect(gone).toEqual({ changed: true, services: ['demo/web'], rrsetsChanged: false });
+    expect(gone).toEqual({ changed: true, services: ['demo/web'] });
     expect(state.service('demo/web')).toBeUndefined();
     const serial = state.serial;
     expect(state.apply(3, { op: 'deleteExport', namespace: 'demo', service: 'web', cluster: 'east' }).changed).toBe(false);

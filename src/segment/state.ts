@@ -20,7 +20,6 @@ export interface ApplyOutcome {
   readonly changed: boolean;
   /** Service keys (`namespace/service`) whose records must be rebuilt. */
   readonly services: readonly string[];
-  readonly rrsetsChanged: boolean;
   /** Set when the segment's policy refused the command (nothing changed). */
   readonly refused?: string;
 }
@@ -89,18 +88,18 @@ export class SegmentState {
         const changed = c.exports.flatMap((e) =>
           this.#removeExport(serviceKey(e.namespace, e.service), c.cluster, (entry) => entry.generation === e.generation).services,
         );
-        return { changed: changed.length > 0, services: changed, rrsetsChanged: false };
+        return { changed: changed.length > 0, services: changed };
       }
       case 'upsertRRset':
         this.#rrsets.set(rrsetKey(c.name, c.type), c);
-        return { changed: true, services: [], rrsetsChanged: true };
+        return { changed: true, services: [] };
       case 'deleteRRset': {
         const changed = this.#rrsets.delete(rrsetKey(c.name, c.type));
-        return { changed, services: [], rrsetsChanged: changed };
+        return { changed, services: [] };
       }
       case 'setPolicy':
         this.#policy = c.policy;
-        return { changed: true, services: [], rrsetsChanged: false };
+        return { changed: true, services: [] };
       default:
         // A command this version does not know (a newer anchor wrote it during a rolling
         // upgrade): every replica of this version skips it alike, so state stays equal.
@@ -139,9 +138,6 @@ export class SegmentState {
     return NO_CHANGE;
   }
 
-  hasExport(namespace: string, service: string, cluster: string): boolean {
-    return this.#services.get(serviceKey(namespace, service))?.has(cluster) ?? false;
-  }
 
   /** The aggregated view of one service, or undefined when no cluster exports it. */
   service(key: string): ServiceExports | undefined {
@@ -193,10 +189,10 @@ export class SegmentState {
   }
 }
 
-const NO_CHANGE: ApplyOutcome = Object.freeze({ changed: false, services: [], rrsetsChanged: false });
+const NO_CHANGE: ApplyOutcome = Object.freeze({ changed: false, services: [] });
 
 function serviceChange(key: string): ApplyOutcome {
-  return { changed: true, services: [key], rrsetsChanged: false };
+  return { changed: true, services: [key] };
 }
 
 export function serviceKey(namespace: string, service: string): string {

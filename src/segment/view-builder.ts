@@ -5,7 +5,7 @@ import { lowerName } from '../zone/name.js';
 import type { Labels, RRset } from '../zone/types.js';
 import type { RRsetKey } from '../zone/update.js';
 import type { UpsertRRset } from './commands.js';
-import type { SegmentState } from './state.js';
+import { serviceKey, type SegmentState } from './state.js';
 import type { ServiceChange, ServiceRecordCache } from './service-records.js';
 import { buildSegmentZone, fixedRRsets, rawRRset, soaFor, SegmentZone, type SegmentBase } from './view.js';
 import { RRType } from '../zone/types.js';
@@ -126,7 +126,7 @@ export class SegmentViewBuilder {
   #serviceRRsets(domain: Labels, cache: ServiceRecordCache, owner: Labels): readonly RRset[] {
     const at = owner.length - domain.length;
     if (at < 3 || owner[at - 1]!.toLowerCase() !== 'svc') return [];
-    const key = `${owner[at - 2]!.toLowerCase()}/${owner[at - 3]!.toLowerCase()}`;
+    const key = serviceKey(owner[at - 2]!, owner[at - 3]!);
     return cache.get(key)?.rrsets ?? [];
   }
 }
