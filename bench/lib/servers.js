@@ -57,14 +57,15 @@ export async function waitReady(url, timeoutMs = 30_000) {
  * A local 3-anchor group a1..a3 on 127.0.0.2–4 from anchordns's own group writer.
  * @param {string} dir temp dir for configs and data
  */
-export async function startGroup(dir, size = 3) {
+/** @param {string[]} [nodeArgs] extra node flags for every anchor, e.g. --cpu-prof */
+export async function startGroup(dir, size = 3, nodeArgs = []) {
   mkdirSync(dir, { recursive: true });
   const { writeLocalGroupConfigs, localHosts } = await import(pathToFileURL(path.join(DIST, 'anchor', 'group-config.js')).href);
   const [dnsPort, httpPort, peerPort] = await freePorts(localHosts(size), 3);
   const members = await writeLocalGroupConfigs({ dir, size, dnsPort, httpPort, peerPort });
   const anchors = members.map((m) => ({ ...m, dnsPort, httpPort, url: `http://${m.host}:${httpPort}`, proc: undefined }));
   const launch = async (a) => {
-    a.proc = start(`anchordns ${a.id}`, process.execPath, [CLI, 'serve', '--config', a.config], { cwd: REPO });
+    a.proc = start(`anchordns ${a.id}`, process.execPath, [...nodeArgs, CLI, 'serve', '--config', a.config], { cwd: REPO });
     await waitForLine(a.proc, listening, 60_000);
   };
   const group = {

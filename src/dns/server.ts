@@ -16,7 +16,8 @@ import type { DnsMetrics } from './metrics.js';
 import { Responder, type AnswerShaper } from './responder.js';
 import { TcpListener } from './tcp.js';
 import type { TcpOptions } from './tcp.js';
-import { UdpListener } from './udp.js';
+import { createUdpListener, resolveUdpEngine } from './udp-listener.js';
+import type { UdpEngine, UdpListener } from './udp-listener.js';
 import type { ViewSource } from './view-source.js';
 
 export interface DnsServerOptions extends TcpOptions {
@@ -35,6 +36,8 @@ export interface DnsServerOptions extends TcpOptions {
   cacheSize?: number;
   /** Per-client answer order (MCS locality and rotation); see AnswerShaper. */
   shaper?: AnswerShaper;
+  /** UDP I/O: 'batch' (recvmmsg/sendmmsg addon), 'dgram', or 'auto' (batch when built). */
+  udpEngine?: UdpEngine;
 }
 
 export interface DnsServer {
@@ -42,6 +45,8 @@ export interface DnsServer {
   /** Stops accepting, closes UDP, ends TCP connections after their queued replies. */
   close(): Promise<void>;
   readonly responder: Responder;
+  /** The UDP implementation in use. */
+  readonly udpEngine: 'batch' | 'dgram';
 }
 
 /** How often to retry when a port picked for UDP is taken for TCP (or another address). */
@@ -53,6 +58,7 @@ export function createDnsServer(options: DnsServerOptions): DnsServer {
 
 class UdpTcpServer implements DnsServer {
   readonly responder: Responder;
+  readonly udpEngine: 'batch' | 'dgram';
   readonly #options: DnsServerOptions;
   readonly #handler: QueryHandler;
   readonly #hosts: readonly string[];
@@ -66,6 +72,7 @@ class UdpTcpServer implements DnsServer {
     const metrics = toMetrics(options.metrics);
     const { logger } = options;
     this.#options = options;
+    this.udpEngine = resolveUdpEngine(options.udpEngine);
     this.responder = new Responder({ source: options.source, cacheSize: options.cacheSize, metrics, shaper: options.shaper });
     const queryLog = options.queryLog === true ? logger : options.queryLog || undefined;
     this.#handler = createQueryHandler({ responder: this.responder, metrics, queryLog, logger });
@@ -95,7 +102,7 @@ class UdpTcpServer implements DnsServer {
   /** Binds UDP on the first address (port 0 picks), then TCP and the other addresses on that port. */
   async #bindAll(port: number): Promise<number> {
     const hosts = this.#hosts;
-    this.#udp = hosts.map((h) => new UdpListener(h, this.#handler, this.#onError, this.#ipv6Only));
+    this.#udp = hosts.map((h) => createUdpListener(this.udpEngine, h, this.#handler, this.#onError, this.#ipv6Only));
     this.#tcp = hosts.map(() => new TcpListener(this.#handler, this.#options, this.#onError));
     const bound = await this.#udp[0].bind(hosts[0], port);
     await this.#tcp[0].listen(hosts[0], bound, this.#ipv6Only);

@@ -1,5 +1,5 @@
 /**
- * The UDP listener: one dgram socket per address. A datagram is answered synchronously
+ * The dgram UDP listener (the fallback engine, see udp-listener.ts): one socket per address. A datagram is answered synchronously
  * from the socket's message handler and the reply goes out through the same socket, so
  * it comes from the address the query was sent to (CoreDNS forward uses connected UDP
  * sockets, mcs-dns §3.2). dgram keeps the buffer until the send completes, so each reply
@@ -8,6 +8,7 @@
 import dgram from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
 import type { QueryHandler } from './handler.js';
+import type { UdpListener } from './udp-listener.js';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
@@ -27,7 +28,7 @@ function growReceiveBuffer(socket: dgram.Socket): void {
   }
 }
 
-export class UdpListener {
+export class DgramUdpListener implements UdpListener {
   readonly #socket: dgram.Socket;
   readonly #handler: QueryHandler;
   readonly #family: 4 | 6;

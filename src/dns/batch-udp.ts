@@ -1,0 +1,100 @@
+/**
+ * The batched UDP listener: the addon (udp-batch-binding.ts) reads up to BATCH datagrams
+ * with one recvmmsg, this answers them all in one call from C, and the addon sends the
+ * replies with one sendmmsg. Replies go out through the socket the queries came in on, so
+ * they come from the address the client asked (mcs-dns §3.2), as with dgram.
+ *
+ * The three buffers are shared with the addon for the socket's life: queries are read in
+ * place (the handler must not keep `msg` past its return, and none of ours does), and
+ * replies are copied into their slot, so the responder's buffers are never held by a send.
+ */
+import { SERVER_UDP_SIZE } from './constants.js';
+import { ipv4Text, ipv6Text } from './ip-text.js';
+import type { QueryHandler } from './handler.js';
+import type { UdpBatchBinding, UdpBatchHandle } from './udp-batch-binding.js';
+import type { UdpListener } from './udp-listener.js';
+
+/** As for dgram: a larger receive buffer absorbs bursts while the loop is busy. */
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export class BatchUdpListener implements UdpListener {
+  readonly #native: UdpBatchBinding;
+  readonly #handler: QueryHandler;
+  readonly #family: 4 | 6;
+  readonly #ipv6Only: boolean;
+  readonly #input: Buffer;
+  readonly #output: Buffer;
+  readonly #metaBytes: Buffer;
+  readonly #meta: Int32Array;
+  #handle: UdpBatchHandle | null = null;
+  /** The last client seen and its text form: a load generator or resolver sends from few addresses. */
+  readonly #lastAddress = new Int32Array(4);
+  #lastFamily = 0;
+  #lastText = '';
+
+  constructor(native: UdpBatchBinding, host: string, handler: QueryHandler, ipv6Only: boolean) {
+    // A UDP reply never exceeds SERVER_UDP_SIZE (RFC 6891 §6.2.5 as the responder applies it).
+    if (native.OUT_SLOT < SERVER_UDP_SIZE) throw new Error(`udp-batch: output slots of ${native.OUT_SLOT} bytes cannot hold a ${SERVER_UDP_SIZE}-byte reply`);
+    this.#native = native;
+    this.#handler = handler;
+    this.#family = host.includes(':') ? 6 : 4;
+    this.#ipv6Only = this.#family === 6 && ipv6Only;
+    this.#input = Buffer.alloc(native.BATCH * native.IN_SLOT);
+    this.#output = Buffer.alloc(native.BATCH * native.OUT_SLOT);
+    this.#metaBytes = Buffer.alloc(native.BATCH * native.META_WORDS * 4);
+    this.#meta = new Int32Array(this.#metaBytes.buffer, this.#metaBytes.byteOffset, native.BATCH * native.META_WORDS);
+  }
+
+  bind(host: string, port: number): Promise<number> {
+    try {
+      this.#handle = this.#native.open(this.#family, host, port, this.#ipv6Only, RECEIVE_BUFFER_BYTES,
+        this.#input, this.#output, this.#metaBytes, this.#onBatch);
+      return Promise.resolve(this.#native.port(this.#handle));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.#handle !== null) this.#native.close(this.#handle);
+    this.#handle = null;
+    return Promise.resolve();
+  }
+
+  /** Replies the kernel refused (full send buffer), for diagnostics. */
+  get droppedReplies(): number {
+    return this.#handle === null ? 0 : this.#native.droppedReplies(this.#handle);
+  }
+
+  readonly #onBatch = (count: number): void => {
+    const { META_WORDS, META_REPLY, IN_SLOT, OUT_SLOT } = this.#native;
+    const meta = this.#meta;
+    for (let slot = 0; slot < count; slot++) {
+      const m = slot * META_WORDS;
+      const length = meta[m];
+      // A datagram longer than IN_SLOT (4 KiB) was cut by the kernel: no query is that
+      // long, so it is dropped like any other message that cannot be parsed.
+      if (length < 0) continue;
+      const start = slot * IN_SLOT;
+      const reply = this.#handler(this.#input.subarray(start, start + length), 'udp', this.#family, this.#client(m));
+      if (reply === null || this.#handle === null) continue;
+      this.#output.set(reply, slot * OUT_SLOT);
+      meta[m + META_REPLY] = reply.length;
+    }
+  };
+
+  /** The client address of the record at `m` as text, reusing the last one when it repeats. */
+  #client(m: number): string {
+    const meta = this.#meta;
+    const last = this.#lastAddress;
+    const family = meta[m + 2];
+    if (family === this.#lastFamily && meta[m + 3] === last[0] && meta[m + 4] === last[1] && meta[m + 5] === last[2] && meta[m + 6] === last[3]) {
+      return this.#lastText;
+    }
+    last[0] = meta[m + 3]; last[1] = meta[m + 4]; last[2] = meta[m + 5]; last[3] = meta[m + 6];
+    this.#lastFamily = family;
+    const at = (m + 3) * 4;
+    this.#lastText = family === 6 ? ipv6Text(this.#metaBytes, at) : ipv4Text(this.#metaBytes, at);
+    return this.#lastText;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Loads the batched-UDP addon (native/udp-batch.c, built into build/udp-batch.node by
+ * `npm run build`). Without it (no C compiler where the package was built, or another
+ * platform) the server falls back to Node's dgram sockets, which answer the same but cost
+ * about twice the CPU per query (bench/README.md).
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface UdpBatchBinding {
+  /** Binds a socket and starts reading; `onBatch(n)` runs for every n (1…BATCH) datagrams read. */
+  open(family: 4 | 6, host: string, port: number, ipv6Only: boolean, receiveBufferBytes: number,
+    input: Buffer, output: Buffer, meta: Buffer, onBatch: (count: number) => void): UdpBatchHandle;
+  port(handle: UdpBatchHandle): number;
+  droppedReplies(handle: UdpBatchHandle): number;
+  close(handle: UdpBatchHandle): void;
+  readonly BATCH: number;
+  readonly IN_SLOT: number;
+  readonly OUT_SLOT: number;
+  readonly META_WORDS: number;
+  readonly META_REPLY: number;
+}
+
+/** An opaque socket handle owned by the addon. */
+export type UdpBatchHandle = { readonly __udpBatchHandle: unique symbol };
+
+/** Where the build puts the addon: build/ at the package root (from src/dns or dist/dns). */
+export const ADDON_PATH = fileURLToPath(new URL('../../build/udp-batch.node', import.meta.url));
+
+let loaded: UdpBatchBinding | null | undefined;
+
+/** The addon, or null when it was not built or does not load here. */
+export function udpBatchBinding(): UdpBatchBinding | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.platform === 'linux' && existsSync(ADDON_PATH)) {
+    try {
+      loaded = createRequire(import.meta.url)(ADDON_PATH) as UdpBatchBinding;
+    } catch {
+      loaded = null; // built for another Node ABI or platform: dgram it is
+    }
+  }
+  return loaded;
+}
