@@ -211,13 +211,15 @@ export class SegmentGroup {
     }
     if (this.#closed || !this.#node.hasReady()) return;
     this.#running = true;
-    this.#loop().catch((error: unknown) => {
-      if (this.#closed) return; // the WAL closed under a last pass during shutdown
-      // A failed write or fsync leaves the log in an unknown state: stop rather than risk
-      // acknowledging lost writes; recovery on restart re-reads what is on disk.
-      this.#o.logger.fatal({ err: error, apex: this.apex }, 'raft log write failed; exiting');
-      process.exit(70);
-    });
+    this.#loop().catch((error: unknown) => this.#fatal(error));
+  }
+
+  #fatal(error: unknown): void {
+    if (this.#closed) return; // the WAL closed under a last pass during shutdown
+    // A failed write or fsync leaves the log in an unknown state: stop rather than risk
+    // acknowledging lost writes; recovery on restart re-reads what is on disk.
+    this.#o.logger.fatal({ err: error, apex: this.apex }, 'raft log write failed; exiting');
+    process.exit(70);
   }
 
   async #loop(): Promise<void> {
@@ -241,7 +243,14 @@ export class SegmentGroup {
     // the state, so a crash never leaves state ahead of the log.
     const hasSnapshot = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
     if (!hasSnapshot) this.#apply(rd, false);
-    await this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
+    const saved = this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
+    // A Ready that only moves the commit index needs no durability (Raft can relearn the
+    // index; etcd's MustSync), and its messages promise nothing new. Its record is queued
+    // in the WAL in order, so the loop goes on without a disk round trip: the next
+    // proposals are appended (and sent) at once instead of after this write. A failure
+    // still stops the anchor, through the next save or here.
+    if (rd.mustSync || hasSnapshot) await saved;
+    else saved.catch((error: unknown) => this.#fatal(error));
     if (!leading && rd.messages.length > 0) this.#o.send(rd.messages);
     if (hasSnapshot) this.#apply(rd, true);
     this.#node.advance();

@@ -35,10 +35,29 @@ function checkExport(c: Extract<SegmentCommand, { op: 'upsertExport' }>, base: S
   const others = current?.exports.filter((e) => e.cluster !== c.export.cluster) ?? [];
   const merged = { namespace: c.namespace, name: c.service, exports: [...others, c.export] };
   const records = checkServiceRecords(buildServiceRecords(base.domain, merged, state.policy.serviceTtl));
-  if (!(view instanceof SegmentZone)) return undefined;
+  if (!(view instanceof SegmentZone) || !servicesMeetOtherRecords(base)) return undefined;
   const before = cache.get(key)?.rrsets ?? [];
   view.zone.withChanges({ upsert: records.rrsets, remove: before.map((r) => ({ owner: r.owner, type: r.type })) });
   return undefined;
+}
+
+const meetsOtherRecords = new WeakMap<SegmentBase, boolean>();
+
+/**
+ * Whether a service's records can clash with records that are not registrations: only
+ * when the zone file holds names under `svc.<domain>` (a CNAME there, say), or when that
+ * subtree lies outside the segment's zone. Raw records are refused there
+ * (checkRawRRset) and name lengths are checked above, so otherwise a registration cannot
+ * make the zone invalid and the trial update (as costly as the real one) is skipped.
+ */
+function servicesMeetOtherRecords(base: SegmentBase): boolean {
+  let meets = meetsOtherRecords.get(base);
+  if (meets === undefined) {
+    const services = lowerName(['svc', ...base.domain]);
+    meets = !isSubdomain(services, lowerName(base.apex)) || base.fileRRsets.some((r) => isSubdomain(lowerName(r.owner), services));
+    meetsOtherRecords.set(base, meets);
+  }
+  return meets;
 }
 
 /** Raw records stay out of the services' namespace (`svc.<domain>`), which registrations own. */
