@@ -1,40 +1,29 @@
 /**
  * A persistent set of dotted names for the segment view's reserved-name rule; each view
- * keeps its own version while sharing most of its storage with the previous one.
+ * keeps its own version while sharing almost all of its storage with the previous one
+ * (a PersistentMap underneath: O(log32 n) per changed name, whatever the size).
  */
-/**
- * A persistent set of names: a base Set never changed once shared plus a small overlay, so
- * the next view's set costs O(overlay), not O(services). The overlay is folded into a new
- * base when it outgrows max(32, √base), which keeps updates O(√services) amortised.
- */
-export class NameSet {
-  readonly #base: ReadonlySet<string>;
-  /** Name → present (true) or removed (false), over `#base`. */
-  readonly #over: ReadonlyMap<string, boolean>;
+import { PersistentMap } from '../zone/persistent-map.js';
 
-  constructor(base: ReadonlySet<string>, over: ReadonlyMap<string, boolean> = new Map()) {
-    this.#base = base;
-    this.#over = over;
+export class NameSet {
+  readonly #names: PersistentMap<true>;
+
+  constructor(names: Iterable<string> | PersistentMap<true>) {
+    this.#names = names instanceof PersistentMap ? names : PersistentMap.from([...names].map((n) => [n, true] as const));
   }
 
   has(name: string): boolean {
-    const o = this.#over.get(name);
-    return o ?? this.#base.has(name);
+    return this.#names.get(name) !== undefined;
+  }
+
+  get size(): number {
+    return this.#names.size;
   }
 
   /** A new set with `changes` (name → present) applied; this one is unchanged. */
   with(changes: ReadonlyMap<string, boolean>): NameSet {
-    const over = new Map(this.#over);
-    for (const [name, present] of changes) {
-      if (present === this.#base.has(name)) over.delete(name);
-      else over.set(name, present);
-    }
-    if (over.size <= Math.max(32, Math.sqrt(this.#base.size))) return new NameSet(this.#base, over);
-    const base = new Set(this.#base);
-    for (const [name, present] of over) {
-      if (present) base.add(name);
-      else base.delete(name);
-    }
-    return new NameSet(base);
+    const entries: Array<[string, true | undefined]> = [];
+    for (const [name, present] of changes) entries.push([name, present ? true : undefined]);
+    return new NameSet(this.#names.update(entries));
   }
 }

@@ -17,12 +17,12 @@
  * - `cut` is set on every node other than the apex that holds NS (RFC 1034 §4.2.1);
  * - `cname`/`cnameTarget` are set when the node holds a CNAME, which is then its only
  *   RRset apart from DNSSEC records (RFC 2181 §10.1);
- * - `kidCount` is the number of children; a child is `over.get(label)` when `over` has
- *   the label (null: deleted), else `kids`' entry.
+ * - `kidCount` is the number of children.
  */
 import type { Labels, LookupResult, RRset } from './types.js';
 import { RRType } from './types.js';
 import { lowerLabel } from './name.js';
+import { PersistentMap } from './persistent-map.js';
 
 /** A frozen empty array shared by every result with an empty section. */
 export const EMPTY_RRSETS: readonly RRset[] = Object.freeze([]);
@@ -35,11 +35,11 @@ export class ZoneNode {
   /**
    * Children by lowercased label. Most nodes of a large zone have one child or none, so a
    * single child is held directly and a Map appears only from the second one on: this
-   * halves the memory of a 1M-name tree. A Map is never mutated once a zone shares it.
+   * halves the memory of a 1M-name tree. A Map is never mutated once a zone shares it; a
+   * node with many children that an update touches gets a PersistentMap instead, so the
+   * next version copies a few small arrays, not the whole fan-out (see setChildren).
    */
-  kids: ZoneNode | Map<string, ZoneNode> | undefined = undefined;
-  /** Changes on top of a large shared `kids` Map (null = removed): see setChildren. */
-  over: Map<string, ZoneNode | null> | undefined = undefined;
+  kids: ZoneNode | Map<string, ZoneNode> | PersistentMap<ZoneNode> | undefined = undefined;
   kidCount = 0;
   rrsets: RRset[] = EMPTY_RRSETS as RRset[];
   cut = false;
@@ -63,11 +63,6 @@ export class ZoneNode {
     const kids = this.kids;
     if (kids === undefined) return undefined;
     if (kids instanceof ZoneNode) return kids.label === label ? kids : undefined;
-    const over = this.over;
-    if (over !== undefined) {
-      const o = over.get(label);
-      if (o !== undefined) return o ?? undefined;
-    }
     return kids.get(label);
   }
 
@@ -76,7 +71,8 @@ export class ZoneNode {
     const kids = this.kids;
     if (kids === undefined) this.kids = child;
     else if (kids instanceof ZoneNode) this.kids = new Map([[kids.label, kids], [child.label, child]]);
-    else kids.set(child.label, child);
+    else if (kids instanceof Map) kids.set(child.label, child);
+    else this.kids = kids.set(child.label, child);
     this.kidCount++;
   }
 
@@ -91,7 +87,6 @@ export class ZoneNode {
   copy(): ZoneNode {
     const n = new ZoneNode(this.label, this.depth);
     n.kids = this.kids;
-    n.over = this.over;
     n.kidCount = this.kidCount;
     n.rrsets = this.rrsets;
     n.cut = this.cut;
@@ -109,50 +104,32 @@ export function forEachChild(node: ZoneNode, fn: (child: ZoneNode) => void): voi
   const kids = node.kids;
   if (kids === undefined) return;
   if (kids instanceof ZoneNode) return fn(kids);
-  const over = node.over;
-  for (const [label, child] of kids) {
-    const o = over?.get(label);
-    if (o === undefined) fn(child);
-    else if (o !== null) fn(o);
-  }
-  if (over !== undefined) for (const [label, o] of over) if (o !== null && !kids.has(label)) fn(o);
+  kids.forEach((child) => fn(child));
 }
 
-// Overlays stay below max(OVERLAY_MIN, √size) entries, so a change costs O(√fan-out) at a
-// node with a huge fan-out (amortised, counting the flattening) instead of O(fan-out).
+/** Up to this many children a node keeps a plain Map, copied whole on a change. */
 const SMALL_MAP = 64;
-const OVERLAY_MIN = 32;
 
 /**
  * Replaces children of `node`, a private copy not yet shared: each entry is label → new
- * child, or undefined to remove it. The shared `kids` Map is copied when small; a large
- * one gets the changes in a fresh overlay instead.
+ * child, or undefined to remove it. A small fan-out is copied into a new Map; a large one
+ * becomes (once) and stays a PersistentMap, updated in O(changes × log32 fan-out).
  */
 export function setChildren(node: ZoneNode, changes: ReadonlyMap<string, ZoneNode | undefined>): void {
   const kids = node.kids;
-  for (const [label, child] of changes) {
-    const had = node.child(label) !== undefined;
-    node.kidCount += (child === undefined ? 0 : 1) - (had ? 1 : 0);
-  }
-  if (kids instanceof Map && kids.size > SMALL_MAP) {
-    const over = new Map(node.over);
-    for (const [label, child] of changes) {
-      if (child !== undefined) over.set(label, child);
-      else if (kids.has(label)) over.set(label, null);
-      else over.delete(label);
-    }
-    node.over = over;
-    if (over.size <= Math.max(OVERLAY_MIN, Math.sqrt(kids.size))) return;
+  if (kids instanceof PersistentMap || (kids instanceof Map && kids.size + changes.size > SMALL_MAP)) {
+    const next = (kids instanceof Map ? PersistentMap.from(kids) : kids).update(changes);
+    node.kidCount = next.size;
+    node.kids = next.size === 0 ? undefined : next;
+    return;
   }
   const all = new Map<string, ZoneNode>();
   forEachChild(node, (c) => all.set(c.label, c));
-  if (!(kids instanceof Map && kids.size > SMALL_MAP)) {
-    for (const [label, child] of changes) {
-      if (child === undefined) all.delete(label);
-      else all.set(label, child);
-    }
+  for (const [label, child] of changes) {
+    if (child === undefined) all.delete(label);
+    else all.set(label, child);
   }
-  node.over = undefined;
+  node.kidCount = all.size;
   node.kids = all.size === 0 ? undefined : all.size === 1 ? [...all.values()][0] : all;
 }
 

@@ -182,7 +182,7 @@ describe('Zone.withChanges (property: equals buildZone of the same RRsets)', () 
     expect(() => zone.withChanges({ remove: [{ owner: ORIGIN, type: RRType.SOA }] })).toThrow(/no SOA/);
   });
 
-  it('keeps a wide node correct through its overlay and its flattening', () => {
+  it('keeps a wide node (a PersistentMap of children) correct through changes', () => {
     const names = Array.from({ length: 300 }, (_, i) => [`h${i}`, 'wide', ...ORIGIN]);
     const rr = (owner: Labels, ip: string): RRset => ({ owner, type: RRType.A, ttl: 60, rdata: [aRdata(ip)] });
     let zone = buildZone(ORIGIN, [soa(1), ...names.map((n) => rr(n, '192.0.2.1'))]);
