@@ -224,7 +224,8 @@ async function compareWithDnsperf(seconds) {
   const knot = await startKnot(dir, knotPort).catch(() => null);
   if (knot !== null && knot.exitCode === null) {
     for (const [mix, file] of [['hot100', hot], ['all10k', all]]) report('knotd', mix, await dnsperf(knotPort, file, seconds, knot.pid));
-    knot.kill();
+    // Knot writes its journal and timers into `dir` until it exits: wait before removing it.
+    await new Promise((resolve) => { knot.once('exit', resolve); knot.kill(); });
   }
   rmSync(dir, { recursive: true, force: true });
 }
