@@ -33,6 +33,7 @@ export async function runDns(opts = {}) {
     log(`zone: ${services} services, ${zone.records} records, ${zone.bytes} bytes → ${zone.file}`);
     const anchor = await startAnchor({ zonesDir: path.dirname(zone.file), dataDir: path.join(tmp, 'data'), nodeArgs: opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [] });
     servers.push(anchor.proc);
+    log(`anchordns UDP engine: ${anchor.udpEngine}`);
     const knot = await startKnot({ dir: path.join(tmp, 'knot'), zoneFile: zone.file });
     servers.push(knot.proc);
     const targets = [
@@ -70,7 +71,8 @@ export async function runDns(opts = {}) {
         services, records: zone.records, zoneBytes: zone.bytes, rounds, seconds,
         dnsperf: 'dnsperf -c 4 -q 100 -t 2 -v (one thread); p50/p99 from the per-query -v lines',
         knot: 'knotd 3.2.6, udp-workers 1, tcp-workers 1, background-workers 1, RRL off (module not loaded)',
-        anchordns: 'node dist/cli/main.js serve --zones DIR (group of one, one process)',
+        anchordns: `node dist/cli/main.js serve --zones DIR (group of one, one process), UDP engine ${anchor.udpEngine}`,
+        anchordnsUdpEngine: anchor.udpEngine,
         cores: os.cpus().length, note: 'dnsperf, the server under test and any other load share the same cores; nothing pinned',
       },
       rssKiB: rss, summary, runs, profile,

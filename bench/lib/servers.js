@@ -20,7 +20,7 @@ function listening(line) {
   if (!line.includes('"msg":"listening"')) return undefined;
   const rec = JSON.parse(line);
   const port = (hp) => Number(hp.slice(hp.lastIndexOf(':') + 1));
-  return { dnsPort: port(rec.dns), httpPort: port(rec.http) };
+  return { dnsPort: port(rec.dns), httpPort: port(rec.http), udpEngine: rec.udp };
 }
 
 /**

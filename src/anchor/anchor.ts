@@ -75,7 +75,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   });
   await http.listen({ host: config.http.host, port: config.http.port });
   const httpPort = (http.server.address() as { port: number }).port;
-  logger.info({ dns: formatHostPort({ host: config.dns.host, port: dnsPort }), http: formatHostPort({ host: config.http.host, port: httpPort }), segments: [...hosted.keys()] }, 'listening');
+  logger.info({ dns: formatHostPort({ host: config.dns.host, port: dnsPort }), udp: dns.udpEngine, http: formatHostPort({ host: config.http.host, port: httpPort }), segments: [...hosted.keys()] }, 'listening');
 
   return {
     logger, dnsPort, httpPort,

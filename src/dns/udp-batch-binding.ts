@@ -1,6 +1,6 @@
 /**
- * Loads the batched-UDP addon (native/udp-batch.c, built into build/udp-batch.node by
- * `npm run build`). Without it (no C compiler where the package was built, or another
+ * Loads the batched-UDP addon (native/udp-batch.c, built into build/udp-batch.node and
+ * copied to dist/native/ by `npm run build`). Without it (no C compiler where the package was built, or another
  * platform) the server falls back to Node's dgram sockets, which answer the same but cost
  * about twice the CPU per query (bench/README.md).
  */
@@ -25,8 +25,15 @@ export interface UdpBatchBinding {
 /** An opaque socket handle owned by the addon. */
 export type UdpBatchHandle = { readonly __udpBatchHandle: unique symbol };
 
-/** Where the build puts the addon: build/ at the package root (from src/dns or dist/dns). */
-export const ADDON_PATH = fileURLToPath(new URL('../../build/udp-batch.node', import.meta.url));
+/**
+ * Where the addon is looked for: dist/native/ beside the compiled code (npm run build copies
+ * it there, so a copy of dist/ carries it), then build/ at the package root (tests run
+ * from src/).
+ */
+export const ADDON_PATHS = [
+  fileURLToPath(new URL('../native/udp-batch.node', import.meta.url)),
+  fileURLToPath(new URL('../../build/udp-batch.node', import.meta.url)),
+];
 
 let loaded: UdpBatchBinding | null | undefined;
 
@@ -34,9 +41,10 @@ let loaded: UdpBatchBinding | null | undefined;
 export function udpBatchBinding(): UdpBatchBinding | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  if (process.platform === 'linux' && existsSync(ADDON_PATH)) {
+  const path = ADDON_PATHS.find((p) => existsSync(p));
+  if (process.platform === 'linux' && path !== undefined) {
     try {
-      loaded = createRequire(import.meta.url)(ADDON_PATH) as UdpBatchBinding;
+      loaded = createRequire(import.meta.url)(path) as UdpBatchBinding;
     } catch {
       loaded = null; // built for another Node ABI or platform: dgram it is
     }

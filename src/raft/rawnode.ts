@@ -100,6 +100,17 @@ export class RawNode {
     return this.raft.step(makeMessage({ type: MessageType.MsgProp, to: '', from: this.raft.id, entries: [e] }));
   }
 
+  /**
+   * Proposes several commands as one MsgProp: they are appended together and go to each
+   * follower in one MsgApp, where one propose() each would send a message per command
+   * (and draw an ack per message). Returns ErrProposalDropped for all of them or for none.
+   */
+  proposeMany(data: readonly Uint8Array[]): Error | null {
+    if (data.length === 0) return null;
+    const entries: Entry[] = data.map((d) => ({ term: 0, index: 0, type: EntryType.Normal, data: d }));
+    return this.raft.step(makeMessage({ type: MessageType.MsgProp, to: '', from: this.raft.id, entries }));
+  }
+
   /** Proposes a membership change; apply it with applyConfChange once committed. */
   proposeConfChange(cc: ConfChange): Error | null {
     const e: Entry = { term: 0, index: 0, type: EntryType.ConfChange, data: encodeConfChange(cc) };
