@@ -11,7 +11,12 @@ import { buildSegmentZone, fixedRRsets, rawRRset, soaFor, SegmentZone, type Segm
 import { RRType } from '../zone/types.js';
 
 /** A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). */
-const zoneKey = (r: RRsetKey): string => `${lowerName(r.owner).join('\u0100')}\u0100${r.type}`;
+function zoneKey(r: RRsetKey): string {
+  const owner = lowerName(r.owner);
+  let key = owner[0] ?? '';
+  for (let i = 1; i < owner.length; i++) key += '\u0100' + owner[i];
+  return key + '\u0100' + r.type;
+}
 
 function groupByKey(rrsets: Iterable<RRset>): Map<string, RRset[]> {
   const map = new Map<string, RRset[]>();

@@ -20,17 +20,23 @@
 
 type Pairs = unknown[];
 
-interface Bitmap {
-  bitmap: number;
-  pairs: Pairs;
-  /** The batch that created this node and may still edit it in place, else null. */
-  edit: object | null;
+// Classes, not object literals: every node of a kind shares one hidden class, so the
+// property reads on the lookup path stay monomorphic.
+class Bitmap {
+  constructor(
+    public bitmap: number,
+    public pairs: Pairs,
+    /** The batch that created this node and may still edit it in place, else null. */
+    public edit: object | null,
+  ) {}
 }
 
-interface Collision {
-  readonly hash: number;
-  pairs: Pairs;
-  edit: object | null;
+class Collision {
+  constructor(
+    readonly hash: number,
+    public pairs: Pairs,
+    public edit: object | null,
+  ) {}
 }
 
 type Node = Bitmap | Collision;
@@ -51,7 +57,7 @@ function popcount(x: number): number {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
-const isCollision = (node: Node): node is Collision => !('bitmap' in node);
+const isCollision = (node: Node): node is Collision => node instanceof Collision;
 
 /** Mutable context of one set/delete: the batch token and whether the size changed. */
 interface Op {
@@ -163,30 +169,31 @@ function collisionGet(node: Collision, key: string): unknown {
 /** A node holding one entry at `shift`. */
 function leafNode(hash: number, shift: number, key: string, value: unknown, op: Op): Bitmap {
   op.sizeDelta++;
-  return { bitmap: 1 << ((hash >>> shift) & MASK), pairs: [key, value], edit: op.edit };
+  return new Bitmap(1 << ((hash >>> shift) & MASK), [key, value], op.edit);
 }
 
 /** The subtree at `shift` holding two entries whose slots collided one level up. */
 function pairNode(shift: number, k1: string, v1: unknown, h1: number, k2: string, v2: unknown, h2: number, op: Op): Node {
-  if (h1 === h2) return { hash: h1, pairs: [k1, v1, k2, v2], edit: op.edit };
+  if (h1 === h2) return new Collision(h1, [k1, v1, k2, v2], op.edit);
   const s1 = (h1 >>> shift) & MASK;
   const s2 = (h2 >>> shift) & MASK;
-  if (s1 === s2) return { bitmap: 1 << s1, pairs: [undefined, pairNode(shift + BITS, k1, v1, h1, k2, v2, h2, op)], edit: op.edit };
+  if (s1 === s2) return new Bitmap(1 << s1, [undefined, pairNode(shift + BITS, k1, v1, h1, k2, v2, h2, op)], op.edit);
   const pairs = s1 < s2 ? [k1, v1, k2, v2] : [k2, v2, k1, v1];
-  return { bitmap: (1 << s1) | (1 << s2), pairs, edit: op.edit };
+  return new Bitmap((1 << s1) | (1 << s2), pairs, op.edit);
 }
 
 /** `node` itself when this batch owns it, else a copy the batch owns. */
 function editable<N extends Node>(node: N, op: Op): N {
   if (node.edit === op.edit) return node;
-  return { ...node, pairs: node.pairs.slice(), edit: op.edit };
+  if (node instanceof Collision) return new Collision(node.hash, node.pairs.slice(), op.edit) as N;
+  return new Bitmap((node as Bitmap).bitmap, node.pairs.slice(), op.edit) as N;
 }
 
 function insert(node: Node, shift: number, hash: number, key: string, value: unknown, op: Op): Node {
   if (isCollision(node)) {
     if (hash !== node.hash) {
       // A different hash reaches a collision node: put the node one level down, beside it.
-      const wrapper: Bitmap = { bitmap: 1 << ((node.hash >>> shift) & MASK), pairs: [undefined, node], edit: op.edit };
+      const wrapper = new Bitmap(1 << ((node.hash >>> shift) & MASK), [undefined, node], op.edit);
       return insert(wrapper, shift, hash, key, value, op);
     }
     const pairs = node.pairs;
