@@ -1,7 +1,7 @@
 /**
  * DiskStorage: one Raft group's durable log. Raft reads it through the Storage interface
  * (answered from the in-memory mirror, never from disk); the host writes it with `save`,
- * the persist step of the Ready loop, whose promise settles after fdatasync.
+ * the persist step of the Ready loop, whose promise settles once the batch is durable.
  *
  * Every writer applies its change to the mirror synchronously — so invalid calls throw at
  * once with the same errors as MemoryStorage — and then makes it durable. The mirror may
@@ -22,7 +22,7 @@ export interface PersistBatch {
   readonly entries?: readonly Entry[];
   readonly hardState?: HardState;
   readonly snapshot?: Snapshot;
-  /** False when only the commit index changed: written, but fdatasync may be skipped. Default true. */
+  /** False when only the commit index changed: then written with the next write, not now. Default true. */
   readonly mustSync?: boolean;
 }
 
@@ -42,6 +42,8 @@ export class DiskStorage implements Storage {
   readonly #sink: GroupSink;
   /** Tail of this group's ordered durable writes. */
   #tail: Promise<void> = Promise.resolve();
+  /** The newest commit-only hard state not yet written (see save). */
+  #deferredHardState: HardState | undefined;
 
   constructor(id: string, mirror: LogMirror, sink: GroupSink) {
     this.id = id;
@@ -49,8 +51,16 @@ export class DiskStorage implements Storage {
     this.#sink = sink;
   }
 
+  /**
+   * The commit index on disk may lag the snapshot: commit-only hard states are not written
+   * on their own (see save). A snapshot holds only committed, applied entries, so the
+   * commit is at least its index (and raft.loadState requires as much).
+   */
   initialState(): InitialState {
-    return this.#mirror.initialState();
+    const state = this.#mirror.initialState();
+    const snapshotIndex = this.#mirror.snapshot().metadata.index;
+    if (state.hardState.commit >= snapshotIndex) return state;
+    return { ...state, hardState: { ...state.hardState, commit: snapshotIndex } };
   }
   entries(lo: number, hi: number, maxBytes: number): readonly Entry[] {
     return this.#mirror.entries(lo, hi, maxBytes);
@@ -85,10 +95,18 @@ export class DiskStorage implements Storage {
       this.#mirror.append(batch.entries);
       records.push({ type: RecordType.Entries, group: this.id, entries: batch.entries });
     }
-    if (batch.hardState !== undefined && !isEmptyHardState(batch.hardState)) {
-      this.#mirror.setHardState(batch.hardState);
-      records.push({ type: RecordType.HardState, group: this.id, hardState: batch.hardState });
+    const hs = batch.hardState !== undefined && !isEmptyHardState(batch.hardState) ? batch.hardState : undefined;
+    if (hs !== undefined) this.#mirror.setHardState(hs);
+    // A hard state in which only the commit index moved (mustSync false) is not written on
+    // its own: Raft relearns the commit index from the leader, so it rides along with the
+    // next entries or snapshot instead of costing a WAL write per apply.
+    if (records.length === 0 && hs !== undefined && batch.mustSync === false) {
+      this.#deferredHardState = hs;
+      return this.#tail;
     }
+    const latest = hs ?? this.#deferredHardState;
+    this.#deferredHardState = undefined;
+    if (latest !== undefined) records.push({ type: RecordType.HardState, group: this.id, hardState: latest });
     if (records.length === 0) return this.#tail;
     const sync = hasSnap || batch.mustSync !== false;
     return this.#enqueue(hasSnap ? snap : undefined, records, sync);
@@ -112,14 +130,14 @@ export class DiskStorage implements Storage {
    */
   createSnapshot(i: number, confState: ConfState | undefined, data: Uint8Array): Promise<Snapshot> {
     const snap = this.#mirror.createSnapshot(i, confState, data);
-    return this.#enqueue(snap, []).then(() => snap);
+    return this.#enqueue(snap, this.#takeDeferredHardState()).then(() => snap);
   }
 
   /** Keeps a snapshot the host built (same as createSnapshot, with metadata given). */
   saveSnapshot(snap: Snapshot): Promise<void> {
     const { index, confState } = snap.metadata;
     this.#mirror.createSnapshot(index, confState, snap.data);
-    return this.#enqueue(this.#mirror.snapshot(), []);
+    return this.#enqueue(this.#mirror.snapshot(), this.#takeDeferredHardState());
   }
 
   /**
@@ -132,9 +150,19 @@ export class DiskStorage implements Storage {
     return this.#enqueue(undefined, [{ type: RecordType.Compact, group: this.id, index, term }]);
   }
 
-  /** Resolves when every write issued so far on this group is durable. */
+  /**
+   * Resolves when every write issued so far on this group is durable, a deferred
+   * commit-only hard state included.
+   */
   sync(): Promise<void> {
-    return this.#tail;
+    const deferred = this.#takeDeferredHardState();
+    return deferred.length === 0 ? this.#tail : this.#enqueue(undefined, deferred);
+  }
+
+  #takeDeferredHardState(): WalRecord[] {
+    const hs = this.#deferredHardState;
+    this.#deferredHardState = undefined;
+    return hs === undefined ? [] : [{ type: RecordType.HardState, group: this.id, hardState: hs }];
   }
 
   /**

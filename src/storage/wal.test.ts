@@ -1,4 +1,5 @@
-import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrCompacted } from '../raft/errors.js';
@@ -65,15 +66,49 @@ describe('wal: persist and recover', () => {
     expect(wal.stats.records).toBe(50);
   });
 
-  it('skips fdatasync for a Ready with mustSync false (commit index only)', async () => {
+  it('defers a commit-only hard state (mustSync false) to the next write, or to close', async () => {
     const wal = await reopen();
     const g = wal.group('g');
     await g.save({ entries: [ent(1, 1)], hardState: { term: 1, vote: 'a', commit: 0 } });
-    const before = wal.stats.syncs;
+    const before = { ...wal.stats };
     await g.save({ hardState: { term: 1, vote: 'a', commit: 1 }, mustSync: false });
-    expect(wal.stats.syncs).toBe(before);
+    expect(wal.stats).toEqual(before); // nothing written, nothing synced
+    expect(g.initialState().hardState.commit).toBe(1); // but Raft reads it at once
+    await g.save({ entries: [ent(2, 1)] });
+    await g.save({ hardState: { term: 1, vote: 'a', commit: 2 }, mustSync: false });
     await wal.close();
-    expect((await reopen()).group('g').initialState().hardState.commit).toBe(1);
+    expect((await reopen()).group('g').initialState().hardState.commit).toBe(2);
+  });
+
+  it('recovers commit 1 from the entries write that carried it, after a crash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'anchordns-deferred-'));
+    const wal = await openWal(dir);
+    const g = wal.group('g');
+    await g.save({ entries: [ent(1, 1)], hardState: { term: 1, vote: 'a', commit: 0 } });
+    await g.save({ hardState: { term: 1, vote: 'a', commit: 1 }, mustSync: false });
+    await g.save({ entries: [ent(2, 1)] }); // carries commit 1
+    await g.save({ hardState: { term: 1, vote: 'a', commit: 2 }, mustSync: false }); // lost with the "crash"
+    const copy = await mkdtemp(join(tmpdir(), 'anchordns-deferred-copy-'));
+    await cp(dir, copy, { recursive: true }); // the disk as a SIGKILL would leave it
+    await wal.close();
+    const recovered = await openWal(copy);
+    try {
+      expect(recovered.group('g').initialState().hardState.commit).toBe(1);
+      expect(recovered.group('g').lastIndex()).toBe(2);
+    } finally {
+      await recovered.close();
+      await rm(dir, { recursive: true, force: true });
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('starts with commit at least the snapshot index, whatever the hard state on disk says', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 10, 1), hardState: { term: 1, vote: 'a', commit: 4 } });
+    await g.createSnapshot(8, cs, new Uint8Array([1]));
+    await wal.close();
+    expect((await reopen()).group('g').initialState().hardState.commit).toBe(8);
   });
 
   it('restores an installed snapshot and the entries after it', async () => {
