@@ -119,7 +119,7 @@ function warnOfUnhostedGroups(wal: Wal, specs: readonly SegmentSpec[], logger: L
 }
 
 function baseOf(spec: SegmentSpec, config: AnchorConfig): SegmentBase {
-  return { apex: spec.apexLabels, domain: parseName(`${config.domain}.`), fileRRsets: spec.fileRRsets, members: spec.nsMembers };
+  return { apex: spec.apexLabels, domain: parseName(`${config.domain}.`), fileRRsets: spec.fileRRsets, fileZone: spec.fileZone, members: spec.nsMembers };
 }
 
 /** TCP between anchors, only when some hosted group has other members. */

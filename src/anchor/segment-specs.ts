@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve, dirname } from 'node:path';
 import { loadZoneFile, nameToText, parseName, soaFields, RRType, type Labels, type RRset } from '../zone/index.js';
+import type { Zone } from '../zone/zone.js';
 import type { AnchorConfig } from './config.js';
 import type { SegmentMember } from '../segment/view.js';
 import { ConfigError } from './errors.js';
@@ -16,6 +17,8 @@ export interface SegmentSpec {
   readonly apexLabels: Labels;
   readonly zoneFile: string | undefined;
   readonly fileRRsets: readonly RRset[];
+  /** The zone file as loaded (views are derived from it), if there is a file. */
+  readonly fileZone: Zone | undefined;
   readonly baseSerial: number;
   /** Voting members' ids, this anchor among them. */
   readonly voters: readonly string[];
@@ -44,6 +47,7 @@ async function fromZoneFile(config: AnchorConfig, path: string): Promise<Segment
     apexLabels: zone.origin,
     zoneFile: path,
     fileRRsets: zone.rrsets,
+    fileZone: zone,
     baseSerial: soaFields(zone.soa.rdata[0]!).serial,
     voters: [config.id],
     peers: new Map(),
@@ -65,6 +69,7 @@ async function fromConfig(config: AnchorConfig, segment: AnchorConfig['segments'
     apexLabels,
     zoneFile,
     fileRRsets,
+    fileZone: zone,
     baseSerial: zone ? soaFields(zone.soa.rdata[0]!).serial : 1,
     voters,
     peers: new Map(Object.entries(segment.members).filter(([id]) => id !== config.id).map(([id, m]) => [id, `${m.peer.host}:${m.peer.port}`])),

@@ -11,17 +11,19 @@ import type { SegmentCommand } from './commands.js';
 import { SegmentState } from './state.js';
 import { buildSegmentZone, type SegmentBase, type SegmentZone } from './view.js';
 import { SegmentViewBuilder } from './view-builder.js';
+import { buildZone } from '../zone/zone.js';
 import { ServiceRecordCache } from './service-records.js';
 
 const APEX = ['clusterset', 'local'];
 const abs = (name: string): Labels => parseName(name, APEX);
 const file = (name: string, type: number, text: string): RRset => ({ owner: abs(name), type, ttl: 60, rdata: [rdataFromText(type, text, APEX)] });
-const BASE: SegmentBase = {
+const BASE_PLAIN: SegmentBase = {
   apex: APEX,
   domain: APEX,
   fileRRsets: [file('www', RRType.A, '192.0.2.1'), file('s0.a.svc', RRType.TXT, '"from the file"')],
   members: [{ id: 'east-1', dns: '127.0.0.2' }],
 };
+const BASE = BASE_PLAIN;
 const QTYPES = [RRType.A, RRType.AAAA, RRType.SRV, RRType.TXT, RRType.CNAME, RRType.NS, RRType.SOA, RRType.ANY];
 
 function rng(seed: number): (n: number) => number {
@@ -66,9 +68,13 @@ function questions(view: SegmentZone, extra: Iterable<string>): Labels[] {
 
 const answers = (view: SegmentZone, names: Labels[]): string[] => names.flatMap((n) => QTYPES.map((t) => JSON.stringify(view.lookup(n, t), (_, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))));
 
+/** The same base with its zone file loaded (SOA included), as the anchor passes it. */
+const FILE_SOA = file('@', RRType.SOA, 'ns hostmaster 3 7200 1800 86400 5');
+const LOADED: SegmentBase = { ...BASE, fileRRsets: [FILE_SOA, ...BASE.fileRRsets], fileZone: buildZone(APEX, [FILE_SOA, ...BASE.fileRRsets]) };
+
 describe('SegmentViewBuilder (incremental views equal full builds)', () => {
-  for (let seed = 1; seed <= 5; seed++) {
-    it(`60 random batches, seed ${seed}`, () => {
+  for (const [seed, BASE] of [1, 2, 3, 4, 5, 6, 7].map((seed) => [seed, seed <= 4 ? BASE_PLAIN : LOADED] as const)) {
+    it(`60 random batches, seed ${seed}${BASE === LOADED ? ', base with a loaded zone file' : ''}`, () => {
       const int = rng(seed);
       const state = new SegmentState(7);
       const cache = new ServiceRecordCache();

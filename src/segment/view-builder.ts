@@ -7,7 +7,8 @@ import type { RRsetKey } from '../zone/update.js';
 import type { UpsertRRset } from './commands.js';
 import { serviceKey, type SegmentState } from './state.js';
 import type { ServiceChange, ServiceRecordCache } from './service-records.js';
-import { buildSegmentZone, fixedRRsets, rawRRset, soaFor, SegmentZone, type SegmentBase } from './view.js';
+import { buildSegmentZone, fixedRRsetAt, fixedZone, rawRRset, soaFor, SegmentZone, type SegmentBase } from './view.js';
+import { NameSet } from './name-set.js';
 import { RRType } from '../zone/types.js';
 
 /** A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). */
@@ -32,8 +33,6 @@ function groupByKey(rrsets: Iterable<RRset>): Map<string, RRset[]> {
 interface Built {
   readonly base: SegmentBase;
   readonly view: SegmentZone;
-  /** fixedRRsets(base) by zone key. */
-  readonly fixed: Map<string, RRset[]>;
 }
 
 /**
@@ -64,15 +63,30 @@ export class SegmentViewBuilder {
       }
     }
     if (view === undefined) view = this.#full(base, state, cache);
-    this.#built = { base, view, fixed: built?.base === base ? built.fixed : groupByKey(fixedRRsets(base)) };
+    this.#built = { base, view };
     return view;
   }
 
+  /**
+   * A view from scratch, derived from the base's own zone (fixedZone): every service and
+   * raw RRset counts as new, so the result equals buildSegmentZone's while the file's
+   * names stay shared with the zone as loaded. Falls back to buildSegmentZone, whose
+   * errors name the offending record, when the derivation throws.
+   */
   #full(base: SegmentBase, state: SegmentState, cache: ServiceRecordCache): SegmentZone {
     this.#raw = new Map();
-    for (const raw of state.rrsets()) this.#raw.set(raw, rawRRset(raw, base.apex));
-    this.#rawByKey = groupByKey(this.#raw.values());
-    return buildSegmentZone(base, state, cache);
+    this.#rawByKey = new Map();
+    const start = new SegmentZone(fixedZone(base), new NameSet([]), base.domain.length + 3);
+    const changes: ServiceChange[] = [];
+    for (const after of cache.records()) changes.push({ before: undefined, after });
+    try {
+      return this.#derive({ base, view: start }, state, cache, changes);
+    } catch {
+      this.#raw = new Map();
+      for (const raw of state.rrsets()) this.#raw.set(raw, rawRRset(raw, base.apex));
+      this.#rawByKey = groupByKey(this.#raw.values());
+      return buildSegmentZone(base, state, cache);
+    }
   }
 
   #derive(built: Built, state: SegmentState, cache: ServiceRecordCache, changes: readonly ServiceChange[]): SegmentZone {
@@ -93,7 +107,8 @@ export class SegmentViewBuilder {
     for (const [k, r] of touched) {
       const start = upsert.length;
       if (r.type === RRType.SOA && r.owner.length === base.apex.length) upsert.push(soa);
-      for (const x of built.fixed.get(k) ?? []) upsert.push(x);
+      const fixed = fixedRRsetAt(base, r.owner, r.type);
+      if (fixed !== undefined) upsert.push(fixed);
       for (const x of this.#rawByKey.get(k) ?? []) upsert.push(x);
       for (const x of this.#serviceRRsets(base.domain, cache, r.owner)) if (zoneKey(x) === k) upsert.push(x);
       if (upsert.length === start) remove.push(r);

@@ -9,7 +9,8 @@
  * (the builder's fallback, and the oracle its tests compare with).
  */
 import { isIP } from 'node:net';
-import { nameEquals, parseName } from '../zone/name.js';
+import { isSubdomain, lowerName, nameEquals, parseName } from '../zone/name.js';
+import { findNode } from '../zone/tree.js';
 import { aaaaRdata, aRdata, nameRdata, soaFields, soaRdata, txtRdata } from '../zone/rdata-build.js';
 import { rdataFromText } from '../zone/rdata.js';
 import { parseType } from '../zone/rrtype.js';
@@ -43,6 +44,11 @@ export interface SegmentBase {
   readonly domain: Labels;
   /** The anchor group; when given, apex NS names `<id>.ns.<apex>` with glue. */
   readonly members: readonly SegmentMember[];
+  /**
+   * The zone file as loaded (buildZone of `fileRRsets`), when there is one: the views are
+   * derived from it by path copying instead of building a second trie of the same names.
+   */
+  readonly fileZone?: Zone | undefined;
 }
 
 /** Builds the zone; pass the group's cache, refreshed for this batch, to avoid redoing every service. */
@@ -100,9 +106,41 @@ export class SegmentZone implements ZoneView {
   }
 }
 
+const fixedZones = new WeakMap<SegmentBase, Zone>();
+
+/**
+ * The zone of the base alone: the file's records plus what fixedRRsets adds (apex NS and
+ * glue, the schema version), with the file's SOA (every view replaces it, see soaFor).
+ * Built once per base, from the loaded file zone when there is one, so a zone of a
+ * million file records costs one trie, shared by every view derived from it.
+ */
+export function fixedZone(base: SegmentBase): Zone {
+  let zone = fixedZones.get(base);
+  if (zone === undefined) {
+    const file = base.fileZone;
+    if (file !== undefined) {
+      const added = fixedRRsets(base, false);
+      zone = added.length === 0 ? file : file.withChanges({ upsert: added });
+    } else {
+      zone = buildZone(base.apex, [soaFor(base, 0), ...fixedRRsets(base)]);
+    }
+    fixedZones.set(base, zone);
+  }
+  return zone;
+}
+
+/** The base's own RRset at (owner, type) other than the SOA, merged as in a zone, if any. */
+export function fixedRRsetAt(base: SegmentBase, owner: Labels, type: number): RRset | undefined {
+  if (type === RRType.SOA) return undefined;
+  const zone = fixedZone(base);
+  const lowered = lowerName(owner);
+  if (!isSubdomain(lowered, zone.origin)) return undefined;
+  return findNode(zone.root, lowered, zone.origin.length)?.get(type);
+}
+
 /** The RRsets of the base other than the SOA, in the order a full build lists them. */
-export function fixedRRsets(base: SegmentBase): RRset[] {
-  const rrsets = base.fileRRsets.filter((r) => r.type !== RRType.SOA);
+export function fixedRRsets(base: SegmentBase, withFile = true): RRset[] {
+  const rrsets = withFile ? base.fileRRsets.filter((r) => r.type !== RRType.SOA) : [];
   if (!base.fileRRsets.some((r) => r.type === RRType.NS && r.owner.length === base.apex.length)) rrsets.push(...apexNs(base));
   // The schema version is the domain's (specification.md §2.2), not each child segment's.
   if (nameEquals(base.apex, base.domain) && !hasVersion(base)) {
