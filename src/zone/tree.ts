@@ -7,10 +7,8 @@
  * Nodes are persistent: `Zone.withChanges` (update.ts) copies the path from the apex to
  * each changed name and shares every other node with the previous zone, so a node may
  * belong to many zones at once. Hence no parent pointers, and once a node is in a built
- * zone nothing mutates it except its memos:
- * - `memo` holds results that are pure functions of the node itself (always valid);
- * - `linked` holds results that also read other nodes (additional data, glue), valid
- *   only for the zone whose `version` is `linkedVersion`.
+ * zone nothing mutates it except its memo: `linked` holds the referral at a cut (it reads
+ * other nodes for glue), valid only for the zone whose `version` is `linkedVersion`.
  *
  * Invariants once a zone is built:
  * - `rrsets` is sorted by type and holds at most one RRset per type;
@@ -46,9 +44,7 @@ export class ZoneNode {
   cname: RRset | undefined = undefined;
   /** The CNAME's target, lowercased, for restarting the lookup (RFC 1034 §4.3.2 step 3a). */
   cnameTarget: Labels | undefined = undefined;
-  /** Results that depend on this node only: key = qtype. */
-  memo: Map<number, LookupResult> | undefined = undefined;
-  /** Results that read other nodes too: key = qtype, or DELEGATION_KEY for the referral. */
+  /** The referral at this cut (key DELEGATION_KEY), for the zone of `linkedVersion`. */
   linked: Map<number, LookupResult> | undefined = undefined;
   /** The Zone.version `linked` was computed for. */
   linkedVersion = 0;

@@ -46,8 +46,6 @@ export class Zone implements ZoneView {
   readonly noData: LookupResult;
   /** @internal the apex node of the name tree. */
   readonly root: ZoneNode;
-  /** @internal memo of additional RRsets per answer RRset (answers.ts). */
-  readonly additionalMemo = new WeakMap<RRset, readonly RRset[]>();
   #rrsets: readonly RRset[] | undefined;
 
   /** @internal `rrsets` undefined: computed from the tree when first asked for. */
