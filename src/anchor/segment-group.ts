@@ -15,10 +15,10 @@ import type { Logger } from 'pino';
 import { RawNode, type Ready } from '../raft/rawnode.js';
 import { decodeConfChange } from '../raft/confchange_codec.js';
 import { ErrProposalDropped } from '../raft/errors.js';
-import { EntryType, type Entry, type Message, type NodeId, type Snapshot } from '../raft/types.js';
+import { EntryType, type ConfState, type Entry, type Message, type NodeId, type Snapshot } from '../raft/types.js';
 import type { DiskStorage } from '../storage/disk-storage.js';
 import type { SegmentCommand } from '../segment/commands.js';
-import { SegmentState } from '../segment/state.js';
+import { SegmentState, type SnapshotCapture } from '../segment/state.js';
 import { LeaseTracker } from '../segment/lease-tracker.js';
 import { PendingZone, type SegmentBase } from '../segment/view.js';
 import { SegmentViewBuilder } from '../segment/view-builder.js';
@@ -78,6 +78,8 @@ export class SegmentGroup {
   #closed = false;
   #snapshotIndex: number;
   #snapshotAt = performance.now();
+  /** A snapshot is being serialised or written (one at a time). */
+  #snapshotting = false;
   /** Commit index found on disk at start: /ready waits until it is applied. */
   readonly #startCommit: number;
   #leaderChanges = 0;
@@ -203,7 +205,7 @@ export class SegmentGroup {
   maintain(): void {
     this.#checkLeases();
     if (this.#running || this.#closed) return;
-    this.#maybeSnapshot().catch((err: unknown) => this.#o.logger.error({ err, apex: this.apex }, 'snapshot failed'));
+    this.#maybeSnapshot();
   }
 
   /** Leader only: proposes expiry of leases whose clusters stopped renewing. */
@@ -282,7 +284,7 @@ export class SegmentGroup {
     if (!leading && rd.messages.length > 0) this.#o.send(rd.messages);
     if (hasSnapshot) this.#apply(rd, true);
     this.#node.advance();
-    await this.#maybeSnapshot();
+    this.#maybeSnapshot();
   }
 
   /** Step 3 of the host contract: the snapshot, then committed entries, then a new view. */
@@ -362,26 +364,50 @@ export class SegmentGroup {
     }
   }
 
-  /** Snapshot the state machine and compact the log behind it (Raft §7). */
   /**
-   * Snapshot after `snapshotEvery` entries, or after `snapshotSeconds` with anything new:
-   * the WAL is shared by every group and removes a file only once each group's snapshot
-   * covers it, so a quiet group must snapshot too or it pins the log forever.
+   * Snapshot the state machine and compact the log behind it (Raft §7), after
+   * `snapshotEvery` entries, or after `snapshotSeconds` with anything new: the WAL is
+   * shared by every group and removes a file only once each group's snapshot covers it,
+   * so a quiet group must snapshot too or it pins the log forever.
+   *
+   * The state is captured at once (a shallow copy) and serialised SNAPSHOT_SLICE services
+   * per event-loop turn while the loop goes on: in one piece, 126k services took ~250 ms,
+   * and a leader that stops heartbeating that long under load loses its followers.
    */
-  async #maybeSnapshot(): Promise<void> {
+  #maybeSnapshot(): void {
+    if (this.#snapshotting || this.#closed) return;
     const every = this.#o.snapshotEvery ?? 10_000;
     const applied = this.#state.appliedIndex;
     const stale = performance.now() - this.#snapshotAt > (this.#o.snapshotSeconds ?? 600) * 1000;
     if (applied - this.#snapshotIndex < every && !(stale && applied > this.#snapshotIndex)) return;
     this.#snapshotIndex = applied;
     this.#snapshotAt = performance.now();
-    const confState = this.#node.status().config;
-    await this.#o.storage.createSnapshot(applied, confState, this.#state.snapshot());
+    this.#snapshotting = true;
+    this.#writeSnapshot(this.#state.capture(), this.#node.status().config, every)
+      .catch((error: unknown) => this.#o.logger.error({ err: error, apex: this.apex }, 'snapshot failed'))
+      .finally(() => {
+        this.#snapshotting = false;
+      });
+  }
+
+  async #writeSnapshot(capture: SnapshotCapture, confState: ConfState, every: number): Promise<void> {
+    let data: Uint8Array | undefined;
+    while ((data = capture.next(SNAPSHOT_SLICE)) === undefined) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.#closed) return;
+    }
+    const index = capture.appliedIndex;
+    // A snapshot installed from the leader meanwhile is newer: this one is moot.
+    if (this.#closed || index <= this.#o.storage.snapshot().metadata.index) return;
+    await this.#o.storage.createSnapshot(index, confState, data);
     // Keep a tail of entries so a briefly lagging follower catches up without a snapshot.
     const keep = Math.min(1000, Math.floor(every / 2));
-    if (applied - keep > this.#o.storage.firstIndex()) await this.#o.storage.compact(applied - keep);
+    if (index - keep > this.#o.storage.firstIndex()) await this.#o.storage.compact(index - keep);
   }
 }
+
+/** Services serialised per event-loop turn by a snapshot (~4 ms of work). */
+const SNAPSHOT_SLICE = 2000;
 
 function noLeader(message: string): ApiError {
   return new ApiError('NO_LEADER', message, { retryAfter: 1 });

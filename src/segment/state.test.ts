@@ -98,3 +98,27 @@ describe('SegmentState', () => {
     expect(state.appliedIndex).toBe(1);
   });
 });
+
+describe('SegmentState snapshot capture', () => {
+  const upsert = (service: string, ip: string): SegmentCommand => ({ op: 'upsertExport', namespace: 'ns', service, export: { cluster: 'east', type: 'ClusterSetIP', ips: [ip], ports: [] } });
+
+  it('serialises a slice at a time to the state as it was at capture, whatever is applied meanwhile', () => {
+    const state = new SegmentState(3);
+    for (let i = 1; i <= 25; i++) state.apply(i, upsert(`s${i}`, `10.0.0.${i}`));
+    const whole = state.snapshot();
+    const capture = state.capture();
+    let bytes: Uint8Array | undefined;
+    let slices = 0;
+    while ((bytes = capture.next(4)) === undefined) {
+      slices++;
+      state.apply(100 + 2 * slices, upsert(`s${slices}`, '10.9.9.9')); // changes after the capture
+      state.apply(101 + 2 * slices, { op: 'deleteExport', namespace: 'ns', service: `s${25 - slices}`, cluster: 'east' });
+    }
+    expect(slices).toBe(6);
+    expect(Buffer.from(bytes).equals(Buffer.from(whole))).toBe(true);
+    const restored = SegmentState.restore(bytes);
+    expect(restored.appliedIndex).toBe(25);
+    expect(restored.service('ns/s1')?.exports[0]?.ips).toEqual(['10.0.0.1']);
+    expect([...restored.serviceKeys()]).toHaveLength(25);
+  });
+});
