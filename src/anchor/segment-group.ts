@@ -9,7 +9,9 @@
  *   4. advance()
  *
  * Only one pass of the loop runs at a time; ticks, received messages and proposals that
- * arrive meanwhile are folded into the next pass.
+ * arrive meanwhile are folded into the next pass (writes that arrive while a pass writes
+ * to disk are proposed together when it ends: one MsgApp and one disk write for all).
+ * Snapshots are serialised in slices between passes, never as one long block.
  */
 import type { Logger } from 'pino';
 import { RawNode, type Ready } from '../raft/rawnode.js';
