@@ -24,6 +24,12 @@ export interface Config {
   /** Max bytes of entries per MsgApp (at least one entry is always sent). Default 1 MiB. */
   readonly maxSizePerMsg?: number;
   /**
+   * Max bytes of committed entries handed out per Ready (at least one), as etcd's
+   * MaxCommittedSizePerReady: a host that applies them on its only thread can then answer
+   * messages between chunks of a long backlog. 0 = no limit (the default).
+   */
+  readonly maxCommittedSizePerReady?: number;
+  /**
    * Max bytes of proposal data a leader holds appended but not yet committed; beyond it,
    * proposals get ErrProposalDropped (bounds memory while a quorum is unreachable). 0 = no limit.
    */
@@ -48,6 +54,7 @@ export const DEFAULTS = {
   checkQuorum: true,
   maxInflightMsgs: 256,
   maxSizePerMsg: 1024 * 1024,
+  maxCommittedSizePerReady: 0,
   maxUncommittedEntriesSize: 0,
   applied: 0,
   stepDownOnRemoval: true,

@@ -26,6 +26,24 @@ function cycle(n: RawNode, s: MemoryStorage) {
 }
 
 describe('RawNode', () => {
+  it('hands committed entries out in chunks of maxCommittedSizePerReady, in order, none twice', () => {
+    const s = new MemoryStorage();
+    const n = new RawNode({ id: '1', storage: s, random: () => 0, bootstrap: { voters: ['1'] }, maxCommittedSizePerReady: 100 });
+    n.campaign();
+    while (n.hasReady()) cycle(n, s);
+    expect(n.proposeMany(Array.from({ length: 20 }, (_, i) => enc.encode(`entry-${String(i).padStart(2, '0')}-${'x'.repeat(30)}`)))).toBeNull();
+    const applied: string[] = [];
+    let readys = 0;
+    while (n.hasReady()) {
+      const rd = cycle(n, s);
+      if (rd.committedEntries.length > 0) readys++;
+      expect(rd.committedEntries.length).toBeLessThanOrEqual(2); // 40-byte entries, 100-byte chunks
+      for (const e of rd.committedEntries) if (e.data.length > 0) applied.push(dec.decode(e.data).slice(0, 8));
+    }
+    expect(applied).toEqual(Array.from({ length: 20 }, (_, i) => `entry-${String(i).padStart(2, '0')}`));
+    expect(readys).toBeGreaterThanOrEqual(10);
+  });
+
   it('a single voter hands an entry out to persist before it reports it committed (etcd#14370)', () => {
     const s = new MemoryStorage();
     const n = singleNode(s);

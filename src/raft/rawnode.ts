@@ -166,7 +166,7 @@ export class RawNode {
     const hard = r.hardState();
     const entries = r.log.unstableEntries().slice();
     const snapshot = r.log.unstable.snapshot;
-    const committedEntries = r.log.nextCommittedEnts();
+    const committedEntries = r.log.nextCommittedEnts(r.cfg.maxCommittedSizePerReady > 0 ? r.cfg.maxCommittedSizePerReady : undefined);
     const rd: Ready = {
       ...(softEqual(soft, this.#prevSoft) ? {} : { softState: soft }),
       ...(hardEqual(hard, this.#prevHard) ? {} : { hardState: hard }),

@@ -124,16 +124,22 @@ export class SegmentState {
     const clusters = this.#services.get(key);
     const entry = clusters?.get(cluster);
     if (!clusters || !entry || !when(entry)) return NO_CHANGE;
-    clusters.delete(cluster);
-    if (clusters.size === 0) this.#services.delete(key);
+    // Copy on write: a snapshot capture may hold the old map (see capture).
+    const next = new Map(clusters);
+    next.delete(cluster);
+    if (next.size === 0) this.#services.delete(key);
+    else this.#services.set(key, next);
     return serviceChange(key);
   }
 
   /** A heartbeat moves every leased export of the cluster to this generation. */
   #renew(index: number, cluster: string): ApplyOutcome {
-    for (const clusters of this.#services.values()) {
+    for (const [key, clusters] of this.#services) {
       const entry = clusters.get(cluster);
-      if (entry?.leaseSeconds !== undefined) clusters.set(cluster, { ...entry, generation: index });
+      if (entry?.leaseSeconds === undefined) continue;
+      const next = new Map(clusters); // copy on write, as in #removeExport
+      next.set(cluster, { ...entry, generation: index });
+      this.#services.set(key, next);
     }
     return NO_CHANGE;
   }
@@ -175,14 +181,13 @@ export class SegmentState {
   /**
    * The state as it is now, to serialise a slice at a time (SnapshotCapture.next) while
    * later commands are applied: serialising 126k services in one go took ~250 ms, long
-   * enough, on a loaded leader, to cost it its leadership. The copy taken here is shallow
-   * (export entries and raw records are never mutated, only replaced), ~10× cheaper.
+   * enough, on a loaded leader, to cost it its leadership. The copy taken here is of the
+   * top-level map only: a service's map of clusters, its export entries and raw records
+   * are never mutated once stored, only replaced (copy on write).
    */
   capture(): SnapshotCapture {
     const head = { version: 1 as const, appliedIndex: this.#appliedIndex, serial: this.#serial, policy: this.#policy };
-    const services: Array<[string, Array<[string, ExportEntry]>]> = [];
-    for (const [key, clusters] of this.#services) services.push([key, [...clusters]]);
-    return new SnapshotCapture(head, services, [...this.#rrsets.values()]);
+    return new SnapshotCapture(head, [...this.#services], [...this.#rrsets.values()]);
   }
 
   static restore(data: Uint8Array): SegmentState {
@@ -204,27 +209,33 @@ export class SegmentState {
 export class SnapshotCapture {
   readonly appliedIndex: number;
   readonly #head: Omit<SnapshotForm, 'services' | 'rrsets'>;
-  readonly #services: Array<[string, Array<[string, ExportEntry]>]>;
+  readonly #services: ReadonlyArray<[string, ReadonlyMap<string, ExportEntry>]>;
   readonly #rrsets: UpsertRRset[];
-  readonly #parts: string[] = [];
+  readonly #chunks: Buffer[] = [];
   #done = 0;
 
-  constructor(head: Omit<SnapshotForm, 'services' | 'rrsets'>, services: Array<[string, Array<[string, ExportEntry]>]>, rrsets: UpsertRRset[]) {
+  constructor(head: Omit<SnapshotForm, 'services' | 'rrsets'>, services: ReadonlyArray<[string, ReadonlyMap<string, ExportEntry>]>, rrsets: UpsertRRset[]) {
     this.#head = head;
     this.appliedIndex = head.appliedIndex;
     this.#services = services;
     this.#rrsets = rrsets;
+    const headText = JSON.stringify(head);
+    this.#chunks.push(Buffer.from(`${headText.slice(0, -1)},"services":[`, 'utf8'));
   }
 
   /** Serialises up to `count` more services; returns the snapshot bytes once all are done. */
   next(count: number): Uint8Array | undefined {
     const end = Math.min(this.#services.length, this.#done + count);
-    for (let i = this.#done; i < end; i++) this.#parts.push(JSON.stringify(this.#services[i]));
+    const parts: string[] = [];
+    for (let i = this.#done; i < end; i++) {
+      const [key, clusters] = this.#services[i]!;
+      parts.push(JSON.stringify([key, [...clusters]]));
+    }
+    if (parts.length > 0) this.#chunks.push(Buffer.from((this.#done > 0 ? ',' : '') + parts.join(','), 'utf8'));
     this.#done = end;
     if (end < this.#services.length) return undefined;
-    const head = JSON.stringify(this.#head);
-    const text = `${head.slice(0, -1)},"services":[${this.#parts.join(',')}],"rrsets":${JSON.stringify(this.#rrsets)}}`;
-    return Buffer.from(text, 'utf8');
+    this.#chunks.push(Buffer.from(`],"rrsets":${JSON.stringify(this.#rrsets)}}`, 'utf8'));
+    return Buffer.concat(this.#chunks);
   }
 }
 

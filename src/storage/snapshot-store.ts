@@ -35,10 +35,30 @@ function fileName(s: Snapshot): string {
 
 export function encodeSnapshotFile(s: Snapshot): Uint8Array {
   const payload = encodeSnapshot(s);
+  return withHeader(payload, crc32c(payload));
+}
+
+/**
+ * encodeSnapshotFile without holding the event loop: the CRC of a large snapshot (21 MB
+ * at 110k services, ~100 ms in one go) is computed a megabyte per turn.
+ */
+export async function encodeSnapshotFileSliced(s: Snapshot): Promise<Uint8Array> {
+  const payload = encodeSnapshot(s);
+  let crc = 0;
+  for (let at = 0; at < payload.length; at += CRC_SLICE) {
+    if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    crc = crc32c(payload, crc, at, Math.min(payload.length, at + CRC_SLICE));
+  }
+  return withHeader(payload, crc);
+}
+
+const CRC_SLICE = 1 << 20;
+
+function withHeader(payload: Uint8Array, crc: number): Uint8Array {
   const out = new Uint8Array(8 + payload.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC);
-  view.setUint32(4, crc32c(payload));
+  view.setUint32(4, crc);
   out.set(payload, 8);
   return out;
 }
@@ -76,7 +96,7 @@ export class SnapshotStore {
     const dir = join(this.#root, groupDirName(group));
     await mkdir(dir, { recursive: true });
     await fsyncDir(this.#root);
-    await writeFileAtomic(dir, join(dir, fileName(s)), encodeSnapshotFile(s));
+    await writeFileAtomic(dir, join(dir, fileName(s)), await encodeSnapshotFileSliced(s));
     const names = await this.#list(dir);
     const stale = names.slice(0, Math.max(0, names.length - this.#keep)).map((n) => join(dir, n));
     await removeDurably(dir, stale);
