@@ -68,25 +68,35 @@ export class SegmentViewBuilder {
   }
 
   /**
-   * A view from scratch, derived from the base's own zone (fixedZone): every service and
-   * raw RRset counts as new, so the result equals buildSegmentZone's while the file's
-   * names stay shared with the zone as loaded. Falls back to buildSegmentZone, whose
-   * errors name the offending record, when the derivation throws.
+   * A view from scratch. When the zone file is the larger part, it is derived from the
+   * base's own zone (fixedZone), every service and raw RRset counting as new, so the file's
+   * names stay shared with the zone as loaded (a 1M-record file is one trie, not two);
+   * otherwise, or when the derivation throws, buildSegmentZone builds it afresh.
    */
   #full(base: SegmentBase, state: SegmentState, cache: ServiceRecordCache): SegmentZone {
-    this.#raw = new Map();
-    this.#rawByKey = new Map();
-    const start = new SegmentZone(fixedZone(base), new NameSet([]), base.domain.length + 3);
     const changes: ServiceChange[] = [];
-    for (const after of cache.records()) changes.push({ before: undefined, after });
-    try {
-      return this.#derive({ base, view: start }, state, cache, changes);
-    } catch {
-      this.#raw = new Map();
-      for (const raw of state.rrsets()) this.#raw.set(raw, rawRRset(raw, base.apex));
-      this.#rawByKey = groupByKey(this.#raw.values());
-      return buildSegmentZone(base, state, cache);
+    let serviceRRsets = 0;
+    for (const after of cache.records()) {
+      changes.push({ before: undefined, after });
+      serviceRRsets += after.rrsets.length;
     }
+    // Deriving shares the file's trie but costs ~7× a fresh build per RRset added (3.5 s
+    // against 0.5 s for 100k registered services): derive only when the file outweighs
+    // what is added to it.
+    if (serviceRRsets <= base.fileRRsets.length) {
+      this.#raw = new Map();
+      this.#rawByKey = new Map();
+      const start = new SegmentZone(fixedZone(base), new NameSet([]), base.domain.length + 3);
+      try {
+        return this.#derive({ base, view: start }, state, cache, changes);
+      } catch {
+        // fall through to the full build, whose errors name the offending record
+      }
+    }
+    this.#raw = new Map();
+    for (const raw of state.rrsets()) this.#raw.set(raw, rawRRset(raw, base.apex));
+    this.#rawByKey = groupByKey(this.#raw.values());
+    return buildSegmentZone(base, state, cache);
   }
 
   #derive(built: Built, state: SegmentState, cache: ServiceRecordCache, changes: readonly ServiceChange[]): SegmentZone {
