@@ -67,7 +67,7 @@ function descend(zone: Zone, qname: Labels, qtype: number): ZoneNode | LookupRes
 function answerAt(zone: Zone, node: ZoneNode, qname: Labels, qtype: number): LookupResult {
   const rrset = qtype === RRType.ANY ? node.rrsets[0] : node.get(qtype);
   if (rrset === undefined) return zone.noData;
-  if (isExact(zone, node, qname)) return successFor(zone, node, rrset);
+  if (isExact(zone, node, qname)) return successFor(zone, rrset);
   // RFC 4592 §3.3.3: synthesized RRs take the query name as owner.
   return freezeResult('Success', [synthesize(rrset, qname)], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
 }
