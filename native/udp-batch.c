@@ -50,7 +50,6 @@ typedef struct {
   uint8_t *in;
   uint8_t *out;
   int32_t *meta;
-  double dropped_replies;
   struct sockaddr_storage addrs[BATCH];
   struct iovec riov[BATCH];
   struct mmsghdr rmsgs[BATCH];
@@ -127,12 +126,8 @@ static void send_replies(batch_socket *s, int n) {
     int r = sendmmsg(s->fd, s->smsgs + sent, (unsigned)(m - sent), MSG_DONTWAIT);
     if (r > 0) { sent += r; continue; }
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
-      s->dropped_replies += m - sent;
-      return;
-    }
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) return;
     /* An error for this one destination (e.g. EPERM, unreachable): skip it, send the rest. */
-    s->dropped_replies += 1;
     sent += 1;
   }
 }
@@ -296,16 +291,6 @@ static napi_value js_port(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* droppedReplies(handle) → replies the kernel refused so far */
-static napi_value js_dropped(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], result;
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  batch_socket *s = socket_of(env, argv[0]);
-  napi_create_double(env, s == NULL ? 0 : s->dropped_replies, &result);
-  return result;
-}
-
 /* close(handle): stops reading; the socket is closed once libuv has let go of it. */
 static napi_value js_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -334,7 +319,6 @@ static void export_int(napi_env env, napi_value exports, const char *name, int32
 NAPI_MODULE_INIT() {
   export_fn(env, exports, "open", js_open);
   export_fn(env, exports, "port", js_port);
-  export_fn(env, exports, "droppedReplies", js_dropped);
   export_fn(env, exports, "close", js_close);
   export_int(env, exports, "BATCH", BATCH);
   export_int(env, exports, "IN_SLOT", IN_SLOT);

@@ -48,16 +48,24 @@ function frame(title, yLabel, top, step, series) {
 }
 
 /**
+ * The frame of a chart whose y axis fits every finite value of its series, and the size
+ * of the plot area inside it.
+ * @param {{ title: string, yLabel: string, series: { name: string, values: number[] }[] }} c
+ */
+function plotArea(c) {
+  const max = Math.max(0, ...c.series.flatMap((s) => s.values.filter(Number.isFinite)));
+  const { top, step } = niceScale(max);
+  const parts = frame(c.title, c.yLabel, top, step, c.series.map((s) => s.name));
+  return { parts, top, pw: W - M.left - M.right, ph: H - M.top - M.bottom };
+}
+
+/**
  * Grouped bar chart.
  * @param {string} file
  * @param {{ title: string, yLabel: string, groups: string[], series: { name: string, values: number[] }[] }} c
  */
 export function barChart(file, c) {
-  const max = Math.max(0, ...c.series.flatMap((s) => s.values.filter(Number.isFinite)));
-  const { top, step } = niceScale(max);
-  const parts = frame(c.title, c.yLabel, top, step, c.series.map((s) => s.name));
-  const pw = W - M.left - M.right;
-  const ph = H - M.top - M.bottom;
+  const { parts, top, pw, ph } = plotArea(c);
   const gw = pw / c.groups.length;
   const bw = Math.min(60, (gw * 0.8) / c.series.length);
   c.groups.forEach((g, gi) => {
@@ -82,11 +90,7 @@ export function barChart(file, c) {
  * @param {{ title: string, yLabel: string, xs: string[], series: { name: string, values: number[] }[] }} c
  */
 export function lineChart(file, c) {
-  const max = Math.max(0, ...c.series.flatMap((s) => s.values.filter(Number.isFinite)));
-  const { top, step } = niceScale(max);
-  const parts = frame(c.title, c.yLabel, top, step, c.series.map((s) => s.name));
-  const pw = W - M.left - M.right;
-  const ph = H - M.top - M.bottom;
+  const { parts, top, pw, ph } = plotArea(c);
   const xAt = (i) => M.left + (c.xs.length === 1 ? pw / 2 : (i * pw) / (c.xs.length - 1) * 0.9 + pw * 0.05);
   c.xs.forEach((x, i) => parts.push(`<text x="${xAt(i).toFixed(1)}" y="${M.top + ph + 18}" text-anchor="middle">${esc(x)}</text>`));
   c.series.forEach((s, si) => {

@@ -83,7 +83,7 @@ export class SegmentGroup {
   /** A snapshot is being serialised or written (one at a time). */
   #snapshotting = false;
   /** This member's factor on snapshotEvery until its next snapshot, in [1, 1.5). */
-  #snapshotStretch = 1;
+  #snapshotStretch: number;
   /** Commit index found on disk at start: /ready waits until it is applied. */
   readonly #startCommit: number;
   #leaderChanges = 0;
@@ -290,10 +290,10 @@ export class SegmentGroup {
     if (!hasSnapshot) this.#apply(rd, false);
     const saved = this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
     // A Ready that only moves the commit index needs no durability (Raft can relearn the
-    // index; etcd's MustSync), and its messages promise nothing new. Its record is queued
-    // in the WAL in order, so the loop goes on without a disk round trip: the next
-    // proposals are appended (and sent) at once instead of after this write. A failure
-    // still stops the anchor, through the next save or here.
+    // index; etcd's MustSync), and its messages promise nothing new: DiskStorage holds its
+    // hard state for the next write, and the loop does not wait for earlier writes (a
+    // snapshot file, say) either. A failure still stops the anchor, through the next save
+    // or here.
     if (rd.mustSync || hasSnapshot) await saved;
     else saved.catch((error: unknown) => this.#fatal(error));
     if (!leading && rd.messages.length > 0) this.#o.send(rd.messages);

@@ -8,14 +8,11 @@
  * place (the handler must not keep `msg` past its return, and none of ours does), and
  * replies are copied into their slot, so the responder's buffers are never held by a send.
  */
-import { SERVER_UDP_SIZE } from './constants.js';
+import { SERVER_UDP_SIZE, UDP_RECEIVE_BUFFER_BYTES } from './constants.js';
 import { ipv4Text, ipv6Text } from './ip-text.js';
 import type { QueryHandler } from './handler.js';
 import type { UdpBatchBinding, UdpBatchHandle } from './udp-batch-binding.js';
 import type { UdpListener } from './udp-listener.js';
-
-/** As for dgram: a larger receive buffer absorbs bursts while the loop is busy. */
-const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export class BatchUdpListener implements UdpListener {
   readonly #native: UdpBatchBinding;
@@ -47,7 +44,7 @@ export class BatchUdpListener implements UdpListener {
 
   bind(host: string, port: number): Promise<number> {
     try {
-      this.#handle = this.#native.open(this.#family, host, port, this.#ipv6Only, RECEIVE_BUFFER_BYTES,
+      this.#handle = this.#native.open(this.#family, host, port, this.#ipv6Only, UDP_RECEIVE_BUFFER_BYTES,
         this.#input, this.#output, this.#metaBytes, this.#onBatch);
       return Promise.resolve(this.#native.port(this.#handle));
     } catch (err) {
@@ -59,11 +56,6 @@ export class BatchUdpListener implements UdpListener {
     if (this.#handle !== null) this.#native.close(this.#handle);
     this.#handle = null;
     return Promise.resolve();
-  }
-
-  /** Replies the kernel refused (full send buffer), for diagnostics. */
-  get droppedReplies(): number {
-    return this.#handle === null ? 0 : this.#native.droppedReplies(this.#handle);
   }
 
   readonly #onBatch = (count: number): void => {

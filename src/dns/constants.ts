@@ -51,3 +51,9 @@ export const CLASS_IN = 1;
 export const EDNS_DO = 0x8000;
 
 export type Transport = 'udp' | 'tcp';
+
+/**
+ * Kernel receive buffer asked for on UDP sockets (both engines): absorbs bursts while the
+ * event loop is busy. Best effort: the kernel caps it at net.core.rmem_max.
+ */
+export const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;

@@ -13,7 +13,6 @@ export interface UdpBatchBinding {
   open(family: 4 | 6, host: string, port: number, ipv6Only: boolean, receiveBufferBytes: number,
     input: Buffer, output: Buffer, meta: Buffer, onBatch: (count: number) => void): UdpBatchHandle;
   port(handle: UdpBatchHandle): number;
-  droppedReplies(handle: UdpBatchHandle): number;
   close(handle: UdpBatchHandle): void;
   readonly BATCH: number;
   readonly IN_SLOT: number;

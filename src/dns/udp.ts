@@ -7,6 +7,7 @@
  */
 import dgram from 'node:dgram';
 import type { RemoteInfo } from 'node:dgram';
+import { UDP_RECEIVE_BUFFER_BYTES } from './constants.js';
 import type { QueryHandler } from './handler.js';
 import type { UdpListener } from './udp-listener.js';
 
@@ -22,7 +23,7 @@ function literalLookup(address: string, options: unknown, callback: LookupCallba
  */
 function growReceiveBuffer(socket: dgram.Socket): void {
   try {
-    socket.setRecvBufferSize(4 * 1024 * 1024);
+    socket.setRecvBufferSize(UDP_RECEIVE_BUFFER_BYTES);
   } catch {
     // keep the default
   }

@@ -172,10 +172,7 @@ export class SegmentState {
   }
 
   snapshot(): Uint8Array {
-    const capture = this.capture();
-    let bytes: Uint8Array | undefined;
-    while ((bytes = capture.next(Infinity)) === undefined);
-    return bytes;
+    return this.capture().next(Infinity)!;
   }
 
   /**
@@ -208,14 +205,12 @@ export class SegmentState {
  */
 export class SnapshotCapture {
   readonly appliedIndex: number;
-  readonly #head: Omit<SnapshotForm, 'services' | 'rrsets'>;
   readonly #services: ReadonlyArray<[string, ReadonlyMap<string, ExportEntry>]>;
   readonly #rrsets: UpsertRRset[];
   readonly #chunks: Buffer[] = [];
   #done = 0;
 
   constructor(head: Omit<SnapshotForm, 'services' | 'rrsets'>, services: ReadonlyArray<[string, ReadonlyMap<string, ExportEntry>]>, rrsets: UpsertRRset[]) {
-    this.#head = head;
     this.appliedIndex = head.appliedIndex;
     this.#services = services;
     this.#rrsets = rrsets;

@@ -7,7 +7,7 @@ import type { RRsetKey } from '../zone/update.js';
 import type { UpsertRRset } from './commands.js';
 import { serviceKey, type SegmentState } from './state.js';
 import type { ServiceChange, ServiceRecordCache } from './service-records.js';
-import { buildSegmentZone, fixedRRsetAt, fixedZone, rawRRset, soaFor, SegmentZone, type SegmentBase } from './view.js';
+import { buildSegmentZone, fixedRRsetAt, fixedZone, rawRRset, serviceDepth, soaFor, SegmentZone, type SegmentBase } from './view.js';
 import { NameSet } from './name-set.js';
 import { RRType } from '../zone/types.js';
 
@@ -86,7 +86,7 @@ export class SegmentViewBuilder {
     if (serviceRRsets <= base.fileRRsets.length) {
       this.#raw = new Map();
       this.#rawByKey = new Map();
-      const start = new SegmentZone(fixedZone(base), new NameSet([]), base.domain.length + 3);
+      const start = new SegmentZone(fixedZone(base), new NameSet([]), serviceDepth(base));
       try {
         return this.#derive({ base, view: start }, state, cache, changes);
       } catch {

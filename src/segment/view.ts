@@ -67,7 +67,12 @@ export function buildSegmentZone(base: SegmentBase, state: SegmentState, cache?:
     for (const rrset of service.rrsets) rrsets.push(rrset);
     services.add(service.serviceName.join('.'));
   }
-  return new SegmentZone(buildZone(base.apex, rrsets), services, base.domain.length + 3);
+  return new SegmentZone(buildZone(base.apex, rrsets), services, serviceDepth(base));
+}
+
+/** Labels in `<svc>.<ns>.svc.<domain>`, the names below which the reserved-name rule applies. */
+export function serviceDepth(base: SegmentBase): number {
+  return base.domain.length + 3;
 }
 
 /**
@@ -119,7 +124,7 @@ export function fixedZone(base: SegmentBase): Zone {
   if (zone === undefined) {
     const file = base.fileZone;
     if (file !== undefined) {
-      const added = fixedRRsets(base, false);
+      const added = baseAdditions(base);
       zone = added.length === 0 ? file : file.withChanges({ upsert: added });
     } else {
       zone = buildZone(base.apex, [soaFor(base, 0), ...fixedRRsets(base)]);
@@ -139,8 +144,15 @@ export function fixedRRsetAt(base: SegmentBase, owner: Labels, type: number): RR
 }
 
 /** The RRsets of the base other than the SOA, in the order a full build lists them. */
-export function fixedRRsets(base: SegmentBase, withFile = true): RRset[] {
-  const rrsets = withFile ? base.fileRRsets.filter((r) => r.type !== RRType.SOA) : [];
+export function fixedRRsets(base: SegmentBase): RRset[] {
+  const rrsets = base.fileRRsets.filter((r) => r.type !== RRType.SOA);
+  for (const r of baseAdditions(base)) rrsets.push(r);
+  return rrsets;
+}
+
+/** What the segment adds to its zone file: apex NS and glue if the file has none, the schema version. */
+function baseAdditions(base: SegmentBase): RRset[] {
+  const rrsets: RRset[] = [];
   if (!base.fileRRsets.some((r) => r.type === RRType.NS && r.owner.length === base.apex.length)) rrsets.push(...apexNs(base));
   // The schema version is the domain's (specification.md §2.2), not each child segment's.
   if (nameEquals(base.apex, base.domain) && !hasVersion(base)) {

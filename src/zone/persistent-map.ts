@@ -107,16 +107,8 @@ export class PersistentMap<V> {
     }
   }
 
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
-  }
-
   set(key: string, value: V): PersistentMap<V> {
     return this.update([[key, value]]);
-  }
-
-  delete(key: string): PersistentMap<V> {
-    return this.update([[key, undefined]]);
   }
 
   /**
@@ -141,13 +133,6 @@ export class PersistentMap<V> {
   /** Calls `fn` for every entry, in no particular order. */
   forEach(fn: (value: V, key: string) => void): void {
     if (this.#root !== null) walk(this.#root, fn as (value: unknown, key: string) => void);
-  }
-
-  /** Every entry, in the order of forEach. */
-  entries(): Array<[string, V]> {
-    const out: Array<[string, V]> = [];
-    this.forEach((value, key) => out.push([key, value]));
-    return out;
   }
 }
 
