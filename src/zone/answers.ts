@@ -2,8 +2,8 @@
  * The parts of a lookup result beyond the matched RRset: the additional A/AAAA of an NS,
  * MX or SRV answer, and the referral at a zone cut with its glue.
  *
- * Answers are computed per lookup; only referrals are memoised (one per cut, in
- * `node.linked`, tagged with the zone's version because a node may be shared with the
+ * Answers are computed per lookup; only referrals are memoised (one per cut, on the
+ * node, tagged with the zone's version because a node may be shared with the
  * zones derived from it by Zone.withChanges, and glue reads other nodes). A memo per
  * (name, type) asked made the first query of each name in a 1M-name zone 18 µs instead
  * of 12 and grew the heap by 790 MB (bench/README.md, Scale); repeats are served by the
@@ -14,7 +14,7 @@ import type { Zone } from './zone.js';
 import { RRType } from './types.js';
 import { isSubdomain, lowerName } from './name.js';
 import { rdataTarget } from './rdata-build.js';
-import { DELEGATION_KEY, EMPTY_RRSETS, findAuthoritativeNode, findNode } from './tree.js';
+import { EMPTY_RRSETS, findAuthoritativeNode, findNode } from './tree.js';
 import type { ZoneNode } from './tree.js';
 
 /**
@@ -27,24 +27,13 @@ export function successFor(zone: Zone, rrset: RRset): LookupResult {
   return freezeResult('Success', [rrset], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
 }
 
-// The node's memo of results that read other nodes, emptied when made for another zone.
-function linkedMemo(zone: Zone, node: ZoneNode): Map<number, LookupResult> {
-  let linked = node.linked;
-  if (linked === undefined || node.linkedVersion !== zone.version) {
-    node.linked = linked = new Map();
-    node.linkedVersion = zone.version;
-  }
-  return linked;
-}
-
 /**
  * The referral at cut `node`: its NS RRset in authority, then the A/AAAA of NS targets at
  * or below the cut (in-domain glue, which must fit: RFC 9471), then those of other in-zone
  * targets (optional, RFC 2181 §9). `additionalRequired` counts the in-domain ones.
  */
 export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
-  const linked = linkedMemo(zone, node);
-  const hit = linked.get(DELEGATION_KEY);
+  const hit = node.referral(zone.version);
   if (hit !== undefined) return hit;
   const ns = node.get(RRType.NS) as RRset;
   const cut = lowerName(ns.owner);
@@ -55,7 +44,7 @@ export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
     addAddresses(zone, target, true, into, required, optional);
   }
   const result = freezeResult('Delegation', EMPTY_RRSETS, [ns], required.concat(optional), required.length);
-  linked.set(DELEGATION_KEY, result);
+  node.setReferral(zone.version, result);
   return result;
 }
 

@@ -21,32 +21,65 @@ export interface Entry {
 
 const SPACE = new Set([' ', '\t', '\r']);
 
-/** Lexes `text`; errors name `file` and the line. */
+/** Lexes `text` into a list of entries; errors name `file` and the line. */
 export function lexZone(text: string, file: string): Entry[] {
   const entries: Entry[] = [];
-  const state: LexState = { line: 1, depth: 0, entryLine: 1, tokens: [], blank: false };
-  let atLineStart = true;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (atLineStart && state.depth === 0) {
-      state.blank = SPACE.has(ch);
-      state.entryLine = state.line;
-    }
-    atLineStart = ch === '\n';
-    i = step(text, i, file, state, entries);
-  }
-  if (state.depth > 0) throw new ZoneFileError(file, state.line, "unclosed '(' at end of file");
-  flush(entries, state);
+  const lexer = new Lexer(file, (entry) => entries.push(entry));
+  lexer.feed(text);
+  lexer.end();
   return entries;
 }
 
+/**
+ * Lexes text fed in pieces, handing each entry to `onEntry` as soon as it ends, so a large
+ * zone is parsed without its whole text or the tokens of every line in memory at once (at
+ * 1M names, 150 MB and a gigabyte). Every piece but the last must end with a newline: no
+ * token spans a newline, so only the entry being read (inside parentheses) carries over.
+ */
+export class Lexer {
+  readonly #file: string;
+  readonly #onEntry: (entry: Entry) => void;
+  readonly #state: LexState = { line: 1, depth: 0, entryLine: 1, tokens: [], blank: false };
+  #atLineStart = true;
+  #endsWithNewline = false;
+
+  constructor(file: string, onEntry: (entry: Entry) => void) {
+    this.#file = file;
+    this.#onEntry = onEntry;
+  }
+
+  feed(text: string): void {
+    const state = this.#state;
+    let atLineStart = this.#atLineStart;
+    let i = 0;
+    while (i < text.length) {
+      const ch = text[i];
+      if (atLineStart && state.depth === 0) {
+        state.blank = SPACE.has(ch);
+        state.entryLine = state.line;
+      }
+      atLineStart = ch === '\n';
+      i = step(text, i, this.#file, state, this.#onEntry);
+    }
+    this.#atLineStart = atLineStart;
+    if (text.length > 0) this.#endsWithNewline = text.endsWith('\n');
+  }
+
+  /** Ends the text; returns the number of its last line. */
+  end(): number {
+    const state = this.#state;
+    if (state.depth > 0) throw new ZoneFileError(this.#file, state.line, "unclosed '(' at end of file");
+    flush(this.#onEntry, state);
+    return this.#endsWithNewline ? state.line - 1 : state.line;
+  }
+}
+
 // Consumes what starts at text[i]; returns the index after it.
-function step(text: string, i: number, file: string, state: LexState, entries: Entry[]): number {
+function step(text: string, i: number, file: string, state: LexState, onEntry: (entry: Entry) => void): number {
   const ch = text[i];
   if (ch === '\n') {
     state.line++;
-    if (state.depth === 0) flush(entries, state);
+    if (state.depth === 0) flush(onEntry, state);
     return i + 1;
   }
   if (SPACE.has(ch)) return i + 1;
@@ -70,11 +103,12 @@ interface LexState {
   blank: boolean;
 }
 
-function flush(entries: Entry[], state: LexState): void {
-  if (state.tokens.length > 0) {
-    entries.push({ line: state.entryLine, blankOwner: state.blank, tokens: state.tokens });
-  }
+function flush(onEntry: (entry: Entry) => void, state: LexState): void {
+  if (state.tokens.length === 0) return;
+  const entry = { line: state.entryLine, blankOwner: state.blank, tokens: state.tokens };
+  // A fresh list before the handler runs: it may throw, and it may keep the entry.
   state.tokens = [];
+  onEntry(entry);
 }
 
 // A plain token runs to white space or a special char; `\X` never ends it.

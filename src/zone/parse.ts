@@ -4,8 +4,8 @@
  * either order, TTL units, RFC 3597 `TYPEnnn`/`CLASSnnn`/`\#`. Every error is a
  * ZoneFileError `file:line: message`.
  *
- * Each record becomes a one-record RRset; buildZone merges them and validates the zone,
- * and its errors are mapped back to the line of the record that broke the rule.
+ * Each record becomes a one-record RRset; a ZoneBuilder merges them and validates the zone
+ * as they come, and its errors are mapped back to the line of the record that broke the rule.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -14,12 +14,13 @@ import type { Entry } from './lexer.js';
 import type { Zone } from './zone.js';
 import { CLASS_IN, RRType } from './types.js';
 import { ZoneError, ZoneFileError, ZoneSyntaxError } from './errors.js';
-import { lexZone } from './lexer.js';
+import { Lexer } from './lexer.js';
 import { parseName, toOctets } from './name.js';
 import { parseClass, parseTtl, parseType, typeToText } from './rrtype.js';
 import { rdataFromTokens } from './rdata.js';
+import { RdataSlab } from './rdata-slab.js';
 import { soaFields } from './rdata-build.js';
-import { buildZone } from './zone.js';
+import { ZoneBuilder } from './zone.js';
 
 export interface ParseOptions {
   /** The zone's origin (text or labels). Default: the first $ORIGIN of the file. */
@@ -47,28 +48,79 @@ export interface ParsedRecords {
 /** $INCLUDE nesting limit: a file that includes itself must fail, not recurse forever. */
 const MAX_INCLUDE_DEPTH = 16;
 
-/** Parses and validates a zone; throws ZoneFileError. */
+/**
+ * Parses and validates a zone; throws ZoneFileError. Each record goes into the zone as it
+ * is read, so the memory used is the zone's, not the file's records as well.
+ */
 export function parseZoneText(text: string, options: ParseOptions = {}): Zone {
-  const parsed = parseZoneRecords(text, options);
-  try {
-    return buildZone(parsed.origin, parsed.rrsets);
-  } catch (err) {
-    if (!(err instanceof ZoneError)) throw err;
-    const at = err.rrsetIndex === undefined ? undefined : parsed.where[err.rrsetIndex];
-    const file = at?.file ?? options.fileName ?? '<text>';
-    throw new ZoneFileError(file, at?.line ?? parsed.lastLine, err.message, { cause: err });
+  const zone = new ZoneTextParser(options);
+  zone.feed(text);
+  return zone.finish();
+}
+
+/**
+ * parseZoneText over text read in pieces (each but the last ending in a newline), so a
+ * large file is never one string in memory: loadZoneFile reads a megabyte at a time.
+ */
+export class ZoneTextParser {
+  readonly #parser: Parser;
+  readonly #file: string;
+  readonly #options: ParseOptions;
+  readonly #lexer: Lexer;
+  #builder: ZoneBuilder | undefined;
+
+  constructor(options: ParseOptions = {}) {
+    this.#options = options;
+    this.#file = options.fileName ?? '<text>';
+    this.#parser = new Parser(options, (rrset, where) => {
+      const builder = (this.#builder ??= this.#newBuilder(where.file, where.line));
+      try {
+        builder.add(rrset);
+      } catch (err) {
+        if (err instanceof ZoneError) throw new ZoneFileError(where.file, where.line, err.message, { cause: err });
+        throw err;
+      }
+    });
+    this.#lexer = this.#parser.openTop(this.#file);
+  }
+
+  feed(text: string): void {
+    this.#lexer.feed(this.#parser.octetsOf(text));
+  }
+
+  finish(): Zone {
+    const lastLine = this.#lexer.end();
+    const builder = (this.#builder ??= this.#newBuilder(this.#file, 1));
+    try {
+      return builder.finish();
+    } catch (err) {
+      if (err instanceof ZoneError) throw new ZoneFileError(this.#file, lastLine, err.message, { cause: err });
+      throw err;
+    }
+  }
+
+  #newBuilder(file: string, line: number): ZoneBuilder {
+    return new ZoneBuilder(this.#parser.zoneOrigin ?? noOrigin(file, line), { respell: true });
   }
 }
 
 /** Parses records without building the zone (no SOA/CNAME/outside checks yet). */
 export function parseZoneRecords(text: string, options: ParseOptions = {}): ParsedRecords {
-  const parser = new Parser(options);
+  const rrsets: RRset[] = [];
+  const where: { file: string; line: number }[] = [];
+  const parser = new Parser(options, (rrset, at) => {
+    rrsets.push(rrset);
+    where.push(at);
+  });
   const file = options.fileName ?? '<text>';
-  const origin = typeof options.origin === 'string' ? parseName(absolute(options.origin)) : options.origin;
-  parser.zoneOrigin = origin;
-  const lastLine = parser.parseFile(parser.octetsOf(text), file, origin, 0);
-  if (parser.zoneOrigin === undefined) throw new ZoneFileError(file, 1, 'no origin: give one or start with $ORIGIN');
-  return { origin: parser.zoneOrigin, rrsets: parser.rrsets, where: parser.where, lastLine };
+  const lexer = parser.openTop(file);
+  lexer.feed(parser.octetsOf(text));
+  const lastLine = lexer.end();
+  return { origin: parser.zoneOrigin ?? noOrigin(file, 1), rrsets, where, lastLine };
+}
+
+function noOrigin(file: string, line: number): never {
+  throw new ZoneFileError(file, line, 'no origin: give one or start with $ORIGIN');
 }
 
 const absolute = (name: string): string => (name.endsWith('.') ? name : `${name}.`);
@@ -83,36 +135,47 @@ interface FileState {
   defaultTtl: number | undefined;
 }
 
+type RecordHandler = (rrset: RRset, where: { readonly file: string; readonly line: number }) => void;
+
 class Parser {
   zoneOrigin: Labels | undefined;
-  readonly rrsets: RRset[] = [];
-  readonly where: { file: string; line: number }[] = [];
+  readonly #onRecord: RecordHandler;
   readonly #readFile: (path: string) => string;
   readonly #octets: boolean;
+  /** This load's records share slabs: they are replaced together (rdata-slab.ts). */
+  readonly #slab = new RdataSlab();
 
-  constructor(options: ParseOptions) {
+  readonly #options: ParseOptions;
+
+  constructor(options: ParseOptions, onRecord: RecordHandler) {
+    this.#options = options;
+    this.#onRecord = onRecord;
     this.#octets = options.octets === true;
     this.#readFile = options.readFile ?? ((path) => readFileSync(path, this.#octets ? 'latin1' : 'utf8'));
+  }
+
+  /** A lexer for the top-level file: feed it octets, then end it. */
+  openTop(file: string): Lexer {
+    const origin = typeof this.#options.origin === 'string' ? parseName(absolute(this.#options.origin)) : this.#options.origin;
+    this.zoneOrigin = origin;
+    return this.#open(file, origin, 0);
   }
 
   octetsOf(text: string): string {
     return this.#octets ? text : toOctets(text);
   }
 
-  /** Parses one file's text; returns its last line number. */
-  parseFile(text: string, file: string, origin: Labels | undefined, depth: number, inherit?: FileState): number {
+  /** A lexer whose entries become the records of `file`. */
+  #open(file: string, origin: Labels | undefined, depth: number, inherit?: FileState): Lexer {
     const st: FileState = { file, depth, origin, owner: inherit?.owner, lastTtl: inherit?.lastTtl, defaultTtl: inherit?.defaultTtl };
-    for (const entry of lexZone(text, file)) {
+    return new Lexer(file, (entry) => {
       try {
         this.#entry(entry, st);
       } catch (err) {
         if (err instanceof ZoneSyntaxError) throw new ZoneFileError(file, entry.line, err.message, { cause: err });
         throw err;
       }
-    }
-    let lines = 1;
-    for (let at = text.indexOf('\n'); at >= 0 && at < text.length - 1; at = text.indexOf('\n', at + 1)) lines++;
-    return lines;
+    });
   }
 
   #entry(entry: Entry, st: FileState): void {
@@ -157,7 +220,9 @@ class Parser {
     } catch (err) {
       throw new ZoneFileError(st.file, entry.line, `cannot read $INCLUDE file ${target}: ${(err as Error).message}`, { cause: err });
     }
-    this.parseFile(this.octetsOf(text), target, origin, st.depth + 1, st);
+    const lexer = this.#open(target, origin, st.depth + 1, st);
+    lexer.feed(this.octetsOf(text));
+    lexer.end();
   }
 
   #record(entry: Entry, st: FileState): void {
@@ -179,7 +244,7 @@ class Parser {
     const type = parseType(typeText);
     if (type === undefined) throw new ZoneSyntaxError(`unknown RR type '${typeText}'`);
     if (META_TYPES.has(type)) throw new ZoneSyntaxError(`${typeToText(type)} is not a data type`);
-    const rdata = rdataFromTokens(type, tokens.slice(i + 1), st.origin);
+    const rdata = rdataFromTokens(type, tokens.slice(i + 1), st.origin, this.#slab);
     this.#push(st, entry.line, { owner: st.owner, type, ttl: this.#ttl(st, ttl, type, rdata), rdata: [rdata] });
   }
 
@@ -193,8 +258,7 @@ class Parser {
   }
 
   #push(st: FileState, line: number, rrset: RRset): void {
-    this.rrsets.push(rrset);
-    this.where.push({ file: st.file, line });
+    this.#onRecord(rrset, { file: st.file, line });
   }
 }
 

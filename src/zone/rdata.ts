@@ -13,6 +13,7 @@ import { nameFromWire, nameToText, parseName, readEscape } from './name.js';
 import { ipv4ToText, ipv6ToText, parseIPv4, parseIPv6 } from './address.js';
 import { parseTtl, typeToText } from './rrtype.js';
 import { lexZone } from './lexer.js';
+import type { RdataSlab } from './rdata-slab.js';
 
 const FIELDS = ['name', 'u8', 'u16', 'u32', 'ttl', 'a', 'aaaa', 'string', 'strings', 'tag', 'value', 'hex'] as const;
 type Field = (typeof FIELDS)[number];
@@ -42,10 +43,11 @@ export function hasNativeForm(type: number): boolean {
 }
 
 /**
- * Reads the RDATA tokens of one RR. Relative names are completed with `origin`.
+ * Reads the RDATA tokens of one RR. Relative names are completed with `origin`. With a
+ * `slab`, the bytes go into it (a zone file's records, see rdata-slab.ts).
  * @example rdataFromTokens(RRType.MX, [{text:'10',quoted:false},{text:'mail',quoted:false}], ['example'])
  */
-export function rdataFromTokens(type: number, tokens: readonly Token[], origin?: Labels): Uint8Array {
+export function rdataFromTokens(type: number, tokens: readonly Token[], origin?: Labels, slab?: RdataSlab): Uint8Array {
   if (tokens.length > 0 && !tokens[0].quoted && tokens[0].text === '\\#') {
     return genericFromTokens(type, tokens);
   }
@@ -57,7 +59,7 @@ export function rdataFromTokens(type: number, tokens: readonly Token[], origin?:
   let next = 0;
   for (const field of schema) next = encodeField(field, tokens, next, origin, out);
   if (next < tokens.length) throw new ZoneSyntaxError(`trailing data '${tokens[next].text}' in ${typeToText(type)} RDATA`);
-  return Uint8Array.from(out);
+  return slab === undefined ? Uint8Array.from(out) : slab.store(out);
 }
 
 /**

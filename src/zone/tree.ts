@@ -7,15 +7,14 @@
  * Nodes are persistent: `Zone.withChanges` (update.ts) copies the path from the apex to
  * each changed name and shares every other node with the previous zone, so a node may
  * belong to many zones at once. Hence no parent pointers, and once a node is in a built
- * zone nothing mutates it except its memo: `linked` holds the referral at a cut (it reads
- * other nodes for glue), valid only for the zone whose `version` is `linkedVersion`.
+ * zone nothing mutates it except its memo: the referral at a cut (it reads other nodes for
+ * glue), valid only for the zone whose `version` it was computed for.
  *
  * Invariants once a zone is built:
  * - `rrsets` is sorted by type and holds at most one RRset per type;
  * - `cut` is set on every node other than the apex that holds NS (RFC 1034 §4.2.1);
  * - `cname`/`cnameTarget` are set when the node holds a CNAME, which is then its only
- *   RRset apart from DNSSEC records (RFC 2181 §10.1);
- * - `kidCount` is the number of children.
+ *   RRset apart from DNSSEC records (RFC 2181 §10.1).
  */
 import type { Labels, LookupResult, RRset } from './types.js';
 import { RRType } from './types.js';
@@ -28,8 +27,6 @@ export const EMPTY_RRSETS: readonly RRset[] = Object.freeze([]);
 export class ZoneNode {
   /** Lowercased label; the apex holds the origin's first label ('' for the root zone). */
   readonly label: string;
-  /** Labels from the apex (apex = 0). */
-  readonly depth: number;
   /**
    * Children by lowercased label. Most nodes of a large zone have one child or none, so a
    * single child is held directly and a Map appears only from the second one on: this
@@ -38,20 +35,67 @@ export class ZoneNode {
    * next version copies a few small arrays, not the whole fan-out (see setChildren).
    */
   kids: ZoneNode | Map<string, ZoneNode> | PersistentMap<ZoneNode> | undefined = undefined;
-  kidCount = 0;
   rrsets: RRset[] = EMPTY_RRSETS as RRset[];
-  cut = false;
-  cname: RRset | undefined = undefined;
-  /** The CNAME's target, lowercased, for restarting the lookup (RFC 1034 §4.3.2 step 3a). */
-  cnameTarget: Labels | undefined = undefined;
-  /** The referral at this cut (key DELEGATION_KEY), for the zone of `linkedVersion`. */
-  linked: Map<number, LookupResult> | undefined = undefined;
-  /** The Zone.version `linked` was computed for. */
-  linkedVersion = 0;
+  /** depth << 1 | cut: a node is five fields, as a 1M-name zone has 3–4M of them. */
+  #bits: number;
+  /** What few nodes need (a CNAME, a referral memo), out of line. */
+  #rare: RareFields | undefined = undefined;
 
   constructor(label: string, depth: number) {
     this.label = label;
-    this.depth = depth;
+    this.#bits = depth << 1;
+  }
+
+  /** Labels from the apex (apex = 0). */
+  get depth(): number {
+    return this.#bits >> 1;
+  }
+
+  /** Holds NS and is not the apex: a zone cut (RFC 1034 §4.2.1). */
+  get cut(): boolean {
+    return (this.#bits & 1) === 1;
+  }
+
+  set cut(value: boolean) {
+    this.#bits = (this.#bits & ~1) | (value ? 1 : 0);
+  }
+
+  /** The number of children. */
+  get kidCount(): number {
+    const kids = this.kids;
+    return kids === undefined ? 0 : kids instanceof ZoneNode ? 1 : kids.size;
+  }
+
+  /** The CNAME RRset when the node holds one. */
+  get cname(): RRset | undefined {
+    return this.#rare?.cname;
+  }
+
+  /** The CNAME's target, lowercased, for restarting the lookup (RFC 1034 §4.3.2 step 3a). */
+  get cnameTarget(): Labels | undefined {
+    return this.#rare?.cnameTarget;
+  }
+
+  /** Sets (or, with undefined, clears) the CNAME; only on a node not yet shared. */
+  setCname(cname: RRset | undefined, target: Labels | undefined): void {
+    if (cname === undefined && this.#rare === undefined) return;
+    this.#rare = { cname, cnameTarget: target, referral: undefined, referralVersion: 0 };
+  }
+
+  /** The referral memoised at this cut for the zone of `version`, if any. */
+  referral(version: number): LookupResult | undefined {
+    const rare = this.#rare;
+    return rare !== undefined && rare.referralVersion === version ? rare.referral : undefined;
+  }
+
+  /**
+   * Memoises the referral at this cut for the zone of `version`. The one mutation of a
+   * shared node: the memo reads other nodes (glue), so it holds for one zone version only.
+   */
+  setReferral(version: number, referral: LookupResult): void {
+    const rare = (this.#rare ??= { cname: undefined, cnameTarget: undefined, referral: undefined, referralVersion: 0 });
+    rare.referral = referral;
+    rare.referralVersion = version;
   }
 
   /** The child with lowercased `label`, or undefined. */
@@ -69,7 +113,6 @@ export class ZoneNode {
     else if (kids instanceof ZoneNode) this.kids = new Map([[kids.label, kids], [child.label, child]]);
     else if (kids instanceof Map) kids.set(child.label, child);
     else this.kids = kids.set(child.label, child);
-    this.kidCount++;
   }
 
   /** The RRset of `type`, or undefined. Nodes hold few types, so a scan beats a map. */
@@ -81,19 +124,23 @@ export class ZoneNode {
 
   /** A copy sharing children and RRsets (copy-on-write), with no memos. */
   copy(): ZoneNode {
-    const n = new ZoneNode(this.label, this.depth);
+    const n = new ZoneNode(this.label, 0);
     n.kids = this.kids;
-    n.kidCount = this.kidCount;
     n.rrsets = this.rrsets;
-    n.cut = this.cut;
-    n.cname = this.cname;
-    n.cnameTarget = this.cnameTarget;
+    n.#bits = this.#bits;
+    if (this.cname !== undefined) n.setCname(this.cname, this.cnameTarget);
     return n;
   }
 }
 
-/** Memo key of the referral at a cut (not a valid qtype). */
-export const DELEGATION_KEY = 0x10000;
+/** Fields few nodes have: kept out of ZoneNode so the millions of others do not pay for them. */
+interface RareFields {
+  readonly cname: RRset | undefined;
+  readonly cnameTarget: Labels | undefined;
+  /** The referral at this cut, for the zone whose version is `referralVersion`. */
+  referral: LookupResult | undefined;
+  referralVersion: number;
+}
 
 /** Calls `fn` for every child of `node`. */
 export function forEachChild(node: ZoneNode, fn: (child: ZoneNode) => void): void {
@@ -115,7 +162,6 @@ export function setChildren(node: ZoneNode, changes: ReadonlyMap<string, ZoneNod
   const kids = node.kids;
   if (kids instanceof PersistentMap || (kids instanceof Map && kids.size + changes.size > SMALL_MAP)) {
     const next = (kids instanceof Map ? PersistentMap.from(kids) : kids).update(changes);
-    node.kidCount = next.size;
     node.kids = next.size === 0 ? undefined : next;
     return;
   }
@@ -125,7 +171,6 @@ export function setChildren(node: ZoneNode, changes: ReadonlyMap<string, ZoneNod
     if (child === undefined) all.delete(label);
     else all.set(label, child);
   }
-  node.kidCount = all.size;
   node.kids = all.size === 0 ? undefined : all.size === 1 ? [...all.values()][0] : all;
 }
 
@@ -145,6 +190,24 @@ export function ensureNode(root: ZoneNode, owner: Labels, originLength: number):
     node = child;
   }
   return node;
+}
+
+/**
+ * `owner` (below `origin`, any case) spelled with the label strings the tree and `origin`
+ * already hold wherever the spelling is the same, in an array of exactly its length: a
+ * parsed name has a string of its own per label and an array grown with room to spare,
+ * twice the memory of the node it names. Call after ensureNode created the path.
+ */
+export function shareLabels(root: ZoneNode, owner: Labels, origin: Labels): Labels {
+  const below = owner.length - origin.length;
+  const shared: string[] = new Array<string>(owner.length);
+  let node: ZoneNode | undefined = root;
+  for (let i = below - 1; i >= 0; i--) {
+    node = node?.child(lowerLabel(owner[i]));
+    shared[i] = node !== undefined && node.label === owner[i] ? node.label : owner[i];
+  }
+  for (let i = below; i < owner.length; i++) shared[i] = origin[i - below] === owner[i] ? origin[i - below] : owner[i];
+  return shared;
 }
 
 /** The node of a lowercased in-zone name, or undefined when the name does not exist. */
@@ -177,10 +240,15 @@ export function insertRRset(node: ZoneNode, rrset: RRset): RRset | undefined {
     node.rrsets[node.rrsets.indexOf(existing)] = rrset;
     return existing;
   }
-  const list = node.rrsets.length === 0 ? [] : node.rrsets;
-  let at = list.length;
-  while (at > 0 && list[at - 1].type > rrset.type) at--;
-  list.splice(at, 0, rrset);
+  // A new array of exactly the right length: one grown by splice keeps room for 17
+  // entries, and most names of a large zone hold one RRset.
+  const old = node.rrsets;
+  let at = old.length;
+  while (at > 0 && old[at - 1].type > rrset.type) at--;
+  const list: RRset[] = new Array<RRset>(old.length + 1);
+  for (let i = 0; i < at; i++) list[i] = old[i];
+  list[at] = rrset;
+  for (let i = at; i < old.length; i++) list[i + 1] = old[i];
   node.rrsets = list;
   if (rrset.type === RRType.NS && node.depth > 0) node.cut = true;
   return undefined;

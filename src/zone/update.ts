@@ -110,8 +110,7 @@ function setRRsets(node: ZoneNode, types: ReadonlyMap<number, Upserts | null>): 
   list.sort((a, b) => a.type - b.type);
   node.rrsets = list.length === 0 ? (EMPTY_RRSETS as RRset[]) : list;
   node.cut = node.depth > 0 && node.get(RRType.NS) !== undefined;
-  node.cname = undefined;
-  node.cnameTarget = undefined;
+  node.setCname(undefined, undefined);
   const soa = node.get(RRType.SOA);
   if (soa !== undefined) {
     if (node.depth > 0) throw new ZoneError(`SOA record at ${nameToText(soa.owner)}, which is not the zone apex`, index);

@@ -19,7 +19,7 @@ import { RRType } from './types.js';
 import { ZoneError } from './errors.js';
 import { checkName, isSubdomain, lowerName, nameToText } from './name.js';
 import { rdataTarget, soaFields } from './rdata-build.js';
-import { ZoneNode, EMPTY_RRSETS, ensureNode, forEachChild, insertRRset } from './tree.js';
+import { ZoneNode, EMPTY_RRSETS, ensureNode, forEachChild, insertRRset, shareLabels } from './tree.js';
 import { lookup } from './lookup.js';
 import { typeToText } from './rrtype.js';
 import { updateZone, type ZoneChanges } from './update.js';
@@ -111,24 +111,55 @@ function negative(kind: 'NameError' | 'NoData', authority: readonly RRset[]): Lo
  * @example buildZone(['example'], [soaRRset, nsRRset, ...])
  */
 export function buildZone(origin: Labels, rrsets: readonly RRset[]): Zone {
-  checkName(origin);
-  const lowered = lowerName(origin);
-  const root = new ZoneNode(lowered[0] ?? '', 0);
-  const merger = new Merger();
-  for (let i = 0; i < rrsets.length; i++) {
-    const rrset = rrsets[i];
-    checkOwner(rrset, lowered, i);
-    const node = ensureNode(root, rrset.owner, lowered.length);
+  const builder = new ZoneBuilder(origin);
+  for (const rrset of rrsets) builder.add(rrset);
+  return builder.finish();
+}
+
+/**
+ * buildZone one RRset at a time, so a parser can hand over each record as it reads it
+ * (nothing of a line outlives the line). `add` throws the ZoneError of that RRset, `finish`
+ * those of the zone as a whole; the index in each error counts the RRsets added.
+ */
+export class ZoneBuilder {
+  readonly #origin: Labels;
+  readonly #root: ZoneNode;
+  readonly #merger = new Merger();
+  #count = 0;
+
+  /**
+   * `respell`: the RRsets added are the builder's own (a parser's, used once), so each is
+   * replaced by one whose owner shares the tree's label strings (tree.ts shareLabels).
+   * Without it, the caller's RRset objects are kept as given.
+   */
+  readonly #respell: boolean;
+
+  constructor(origin: Labels, options: { readonly respell?: boolean } = {}) {
+    this.#respell = options.respell === true;
+    checkName(origin);
+    this.#origin = lowerName(origin);
+    this.#root = new ZoneNode(this.#origin[0] ?? '', 0);
+  }
+
+  add(given: RRset): void {
+    const i = this.#count++;
+    const origin = this.#origin;
+    checkOwner(given, origin, i);
+    const node = ensureNode(this.#root, given.owner, origin.length);
+    const rrset: RRset = this.#respell ? { owner: shareLabels(this.#root, given.owner, origin), type: given.type, ttl: given.ttl, rdata: given.rdata } : given;
     checkPlacement(node, rrset, i);
     const existing = node.get(rrset.type);
-    const stored = existing === undefined ? merger.add(rrset) : merger.merge(existing, rrset);
+    const stored = existing === undefined ? this.#merger.add(rrset) : this.#merger.merge(existing, rrset);
     if (stored !== existing) insertRRset(node, stored);
     if (rrset.type === RRType.SOA || rrset.type === RRType.CNAME) checkSingle(stored, i);
     if (rrset.type === RRType.CNAME) setCname(node, stored, i);
   }
-  const soa = root.get(RRType.SOA);
-  if (soa === undefined) throw new ZoneError(`no SOA record at the zone apex ${nameToText(lowered)}`);
-  return new Zone(lowered, merger.result(), root, soa);
+
+  finish(): Zone {
+    const soa = this.#root.get(RRType.SOA);
+    if (soa === undefined) throw new ZoneError(`no SOA record at the zone apex ${nameToText(this.#origin)}`);
+    return new Zone(this.#origin, this.#merger.result(), this.#root, soa);
+  }
 }
 
 export function checkOwner(rrset: { readonly owner: Labels }, origin: Labels, index: number): void {
@@ -236,6 +267,5 @@ export function setCname(node: ZoneNode, cname: RRset, index: number): void {
   } catch (err) {
     throw new ZoneError(`bad CNAME RDATA at ${nameToText(cname.owner)}: ${(err as Error).message}`, index);
   }
-  node.cname = cname;
-  node.cnameTarget = lowerName(target as Labels);
+  node.setCname(cname, lowerName(target as Labels));
 }
