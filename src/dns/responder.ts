@@ -117,7 +117,9 @@ export class Responder {
     const w = this.#writer;
     const out = Buffer.allocUnsafe(prefix + w.length);
     if (prefix !== 0) out.writeUInt16BE(w.length, 0);
-    w.buf.copy(out, prefix, 0, w.length);
+    // A byte loop rather than Buffer#copy, which makes a view of the source per call.
+    const built = w.buf;
+    for (let i = 0; i < w.length; i++) out[prefix + i] = built[i];
     if (cacheable && key !== null && this.#cache !== null && this.#cache.admit(key)) {
       this.#cache.set(key, prefix === 0 ? out : out.subarray(prefix));
     }

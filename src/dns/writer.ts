@@ -72,7 +72,8 @@ export class MessageWriter {
     this.#entries = 0;
     this.#len = HEADER_SIZE;
     if (question === null || q.questionEnd === 0) return;
-    b.set(msg.subarray(HEADER_SIZE, q.questionEnd), HEADER_SIZE);
+    // A byte loop: a subarray per query is garbage, and the question is a few dozen bytes.
+    for (let i = HEADER_SIZE; i < q.questionEnd; i++) b[i] = msg[i];
     b[5] = 1;
     this.#len = q.questionEnd;
     if (question.length !== q.labelCount) return;

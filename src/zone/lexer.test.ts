@@ -1,6 +1,6 @@
 // Master-file tokens and entries (RFC 1035 §5.1).
 import { describe, expect, it } from 'vitest';
-import { lexZone } from './lexer.js';
+import { Lexer, lexZone, type Entry } from './lexer.js';
 
 const summary = (text: string) =>
   lexZone(text, 'l.zone').map((e) => ({ line: e.line, blank: e.blankOwner, tokens: e.tokens.map((t) => (t.quoted ? `"${t.text}"` : t.text)) }));
@@ -29,4 +29,24 @@ describe('lexer', () => {
   ])('error $message', ({ text, message }) => {
     expect(() => lexZone(text, 'l.zone')).toThrow(message);
   });
+
+  it('gives the same entries when fed in pieces of whole lines, an entry open across them', () => {
+    const text = '$TTL 60\n@ SOA ns hm (\n 1 2\n 3 4 5 )\n\twww A 192.0.2.1\n; note\nb TXT "x"';
+    const pieces = ['$TTL 60\n@ SOA ns hm (\n', ' 1 2\n', ' 3 4 5 )\n\twww A 192.0.2.1\n; note\n', 'b TXT "x"'];
+    const entries: Entry[] = [];
+    const lexer = new Lexer('l.zone', (e) => entries.push(e));
+    for (const piece of pieces) lexer.feed(piece);
+    expect(lexer.end()).toBe(7);
+    expect(entries).toEqual(lexZone(text, 'l.zone'));
+    expect(entries.map((e) => e.line)).toEqual([1, 2, 5, 7]);
+  });
+
+  it('counts the last line without a trailing newline', () => {
+    for (const [text, last] of [['', 1], ['a A 1\n', 1], ['a A 1\nb A 2', 2], ['a A 1\n\n', 2]] as const) {
+      const lexer = new Lexer('l.zone', () => undefined);
+      lexer.feed(text);
+      expect(lexer.end()).toBe(last);
+    }
+  });
 });
+

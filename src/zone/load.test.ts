@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadZoneDirectory, loadZoneFile, originFromFileName } from './load.js';
 import { ZoneFileError } from './errors.js';
+import { parseZoneText } from './parse.js';
+import { printRRset } from './print.js';
 import { show } from './testing/fixtures.js';
 
 let dir: string;
@@ -53,6 +55,38 @@ describe('loading zone files', () => {
     const set = await loadZoneDirectory(dir);
     expect(set.zones.map((z) => z.origin.join('.'))).toEqual(['example', 'sub.example']);
     expect(set.findZone(['www', 'sub', 'example'])?.origin).toEqual(['sub', 'example']);
+  });
+
+  it('reads a file larger than one read step the same as its text, a record open across the step', async () => {
+    // ~2.5 MB of records with a parenthesised SOA placed so that it straddles the first
+    // megabyte: the file is read a megabyte at a time (load.ts).
+    const lines = ['$TTL 60'];
+    let size = 0;
+    for (let i = 0; size < 1024 * 1024 - 40; i++) {
+      lines.push(`host-${i}.east A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+      size += lines.at(-1)!.length + 1;
+    }
+    lines.push('@ SOA ns hm (', '  7 2 3 4 5 )', 'ns A 192.0.2.53');
+    for (let i = 0; i < 60_000; i++) lines.push(`_http._tcp.svc-${i} SRV 0 100 80 host-${i % 1000}.east`);
+    const text = lines.join('\n') + '\n';
+    const file = join(dir, 'big.example.zone');
+    await writeFile(file, text, 'latin1');
+    const loaded = await loadZoneFile(file);
+    const parsed = parseZoneText(text, { origin: 'big.example.', octets: true });
+    expect(loaded.serial).toBe(7);
+    expect(loaded.rrsets.map(printRRset)).toEqual(parsed.rrsets.map(printRRset));
+    expect(show(loaded.lookup(['_http', '_tcp', 'svc-59999', 'big', 'example'], 33)).additional).toEqual(['host-999.east.big.example. 60 IN A 10.0.3.231']);
+    await rm(file);
+  });
+
+  it('reports a broken record after the first read step by its line', async () => {
+    const lines = ['$TTL 60', '@ SOA ns hm 1 2 3 4 5'];
+    for (let i = 0; i < 60_000; i++) lines.push(`host-${i} A 10.0.${(i >> 8) & 255}.${i & 255}`);
+    lines.push('late A 300.1.1.1');
+    const file = join(dir, 'late.example.zone');
+    await writeFile(file, lines.join('\n') + '\n');
+    await expect(loadZoneFile(file)).rejects.toThrow(`${file}:${lines.length}: bad IPv4 address '300.1.1.1'`);
+    await rm(file);
   });
 
   it('derives origins from file names', () => {

@@ -191,19 +191,61 @@ export function nameToWire(name: Labels, buf: Uint8Array, offset: number): numbe
  * RFC 3597 §4). Returns the labels and the offset after the name.
  */
 export function nameFromWire(buf: Uint8Array, offset: number): [Labels, number] {
-  const labels: string[] = [];
+  const count = wireLabelCount(buf, offset);
+  return [readLabels(buf, offset, count), wireNameEnd(buf, offset)];
+}
+
+/** The labels of the uncompressed name at `offset` (nameFromWire without the end offset). */
+export function labelsFromWire(buf: Uint8Array, offset: number): Labels {
+  return readLabels(buf, offset, wireLabelCount(buf, offset));
+}
+
+// Checks the name at `offset` and counts its labels, so the array is made at its length.
+function wireLabelCount(buf: Uint8Array, offset: number): number {
   let at = offset;
   let total = 1;
+  let count = 0;
   for (;;) {
     if (at >= buf.length) throw new ZoneSyntaxError('name runs past the end of RDATA');
     const len = buf[at++];
-    if (len === 0) return [labels, at];
+    if (len === 0) return count;
     if (len > MAX_LABEL_OCTETS) throw new ZoneSyntaxError('compressed or invalid label in RDATA');
     total += len + 1;
     if (at + len > buf.length || total > MAX_NAME_OCTETS) {
       throw new ZoneSyntaxError('invalid name in RDATA');
     }
-    labels.push(String.fromCharCode(...buf.subarray(at, at + len)));
+    count++;
     at += len;
   }
+}
+
+// The offset after a name already checked by wireLabelCount.
+function wireNameEnd(buf: Uint8Array, offset: number): number {
+  let at = offset;
+  while (buf[at] !== 0) at += buf[at] + 1;
+  return at + 1;
+}
+
+function readLabels(buf: Uint8Array, offset: number, count: number): Labels {
+  const labels = new Array<string>(count);
+  let at = offset;
+  for (let i = 0; i < count; i++) {
+    const len = buf[at++];
+    labels[i] = latin1(buf, at, len);
+    at += len;
+  }
+  return labels;
+}
+
+/** Scratch space for latin1: one label at most. */
+const LABEL_SCRATCH = Buffer.alloc(MAX_LABEL_OCTETS);
+
+/**
+ * `len` octets of `buf` at `at` as a latin1 string, allocating only the string: a spread
+ * of a subarray cost ~1 KB of garbage per name, and names in RDATA are decoded for the
+ * additional section of every SRV, MX and NS answer.
+ */
+function latin1(buf: Uint8Array, at: number, len: number): string {
+  for (let i = 0; i < len; i++) LABEL_SCRATCH[i] = buf[at + i];
+  return LABEL_SCRATCH.toString('latin1', 0, len);
 }

@@ -88,6 +88,12 @@ describe('master-file parser', () => {
     expect((caught as Error).message).toBe(message);
   });
 
+  it('owners keep their spelling, whichever record created the name first', () => {
+    const zone = parseZoneText(`${SOA}\nwww 60 A 192.0.2.1\nWWW 60 AAAA 2001:db8::1\nWeb.Svc 60 A 192.0.2.2\nweb.svc 60 TXT "x"`, { origin: 'Example.' });
+    expect(zone.rrsets.slice(1).map((r) => r.owner)).toEqual([['www', 'Example'], ['WWW', 'Example'], ['Web', 'Svc', 'Example'], ['web', 'svc', 'Example']]);
+    expect(zone.lookup(['web', 'svc', 'example'], 16).answer[0].owner).toEqual(['web', 'svc', 'Example']);
+  });
+
   it('needs an origin from the caller or $ORIGIN', () => {
     expect(() => parseZoneText(SOA, { fileName: 'o.zone' })).toThrow('o.zone:1: relative name');
     expect(() => parseZoneText('', { fileName: 'o.zone' })).toThrow('o.zone:1: no origin');

@@ -6,7 +6,7 @@
 import type { Labels } from './types.js';
 import { RRType } from './types.js';
 import { ZoneSyntaxError } from './errors.js';
-import { nameFromWire, nameToWire, nameWireLength } from './name.js';
+import { labelsFromWire, nameFromWire, nameToWire, nameWireLength } from './name.js';
 import { parseIPv4, parseIPv6 } from './address.js';
 
 /** A RDATA from dotted-quad text. */
@@ -101,5 +101,5 @@ const TARGET_OFFSET: ReadonlyMap<number, number> = new Map([
 export function rdataTarget(type: number, rdata: Uint8Array): Labels | undefined {
   const offset = TARGET_OFFSET.get(type);
   if (offset === undefined || rdata.length <= offset) return undefined;
-  return nameFromWire(rdata, offset)[0];
+  return labelsFromWire(rdata, offset);
 }

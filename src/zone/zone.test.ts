@@ -4,7 +4,7 @@ import type { RRset } from './types.js';
 import { RRType } from './types.js';
 import { buildZone } from './zone.js';
 import { ZoneError } from './errors.js';
-import { aRdata, nameRdata, soaRdata, txtRdata } from './rdata-build.js';
+import { aRdata, nameRdata, soaRdata, srvRdata, txtRdata } from './rdata-build.js';
 import { show } from './testing/fixtures.js';
 
 const O = ['clusterset', 'local'];
@@ -64,6 +64,16 @@ describe('buildZone', () => {
     expect(nx).toBe(zone.nameError);
     expect(Object.isFrozen(nx.authority)).toBe(true);
     expect(Object.isFrozen(zone.lookup(['x', ...O], RRType.A))).toBe(true);
+  });
+
+  it('each answer keeps its own additional section (they are gathered in one scratch list)', () => {
+    const srv = (owner: string, target: string): RRset => ({ owner: [owner, ...O], type: RRType.SRV, ttl: 5, rdata: [srvRdata(0, 100, 80, [target, ...O])] });
+    const zone = buildZone(O, [soa, a(['x'], '10.0.0.1'), a(['y'], '10.0.0.2'), srv('sx', 'x'), srv('sy', 'y')]);
+    const first = zone.lookup(['sx', ...O], RRType.SRV);
+    const second = zone.lookup(['sy', ...O], RRType.SRV);
+    expect(show(first).additional).toEqual(['x.clusterset.local. 5 IN A 10.0.0.1']);
+    expect(show(second).additional).toEqual(['y.clusterset.local. 5 IN A 10.0.0.2']);
+    expect(Object.isFrozen(first.additional)).toBe(true);
   });
 
   it('builds 50k names quickly', () => {
