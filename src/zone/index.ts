@@ -17,11 +17,11 @@ export { aRdata, aaaaRdata, nameRdata, mxRdata, srvRdata, txtRdata, soaRdata, so
 export type { Token, Entry } from './lexer.js';
 export { lexZone } from './lexer.js';
 export type { ParseOptions, ParsedRecords } from './parse.js';
-export { parseZoneText, parseZoneRecords } from './parse.js';
+export { parseZoneText, parseZoneRecords, ZoneTextParser } from './parse.js';
 export { loadZoneFile, loadZoneDirectory, originFromFileName } from './load.js';
 export type { PrintableZone } from './print.js';
 export { printZone, printRRset } from './print.js';
-export { Zone, buildZone } from './zone.js';
+export { Zone, ZoneBuilder, buildZone } from './zone.js';
 export type { ZoneChanges, RRsetKey } from './update.js';
 export { MAX_CHAIN } from './lookup.js';
 export { ZoneSet } from './zone-set.js';
