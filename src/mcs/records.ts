@@ -100,7 +100,7 @@ function readyPods(serviceName: Labels, exports: readonly ClusterExport[]): Pod[
       if (!isReady(endpoint)) continue;
       const hosts = endpoint.hostname ? [[endpoint.hostname, endpoint.addresses] as const] : endpoint.addresses.map((a) => [dashedHostname(a), [a]] as const);
       for (const [host, addresses] of hosts) {
-        const name = [lower(host), ...clusterLabels, ...serviceName];
+        const name = [lower(host)].concat(clusterLabels, serviceName);
         const key = name.join('.');
         const pod = byName.get(key) ?? { name, addresses: [], ports: exp.ports };
         pod.addresses.push(...addresses);
@@ -135,7 +135,8 @@ function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: r
     rdata.push(...fresh.map(addressRdata));
     groups.push({ cluster: exp.cluster, weight: exp.weight ?? 100, count: fresh.length });
   }
-  return rdata.length === 0 ? undefined : { owner, type, ttl, rdata, groups };
+  // Copied at their length: grown by push, each would keep room for 17 (×100k services).
+  return rdata.length === 0 ? undefined : { owner, type, ttl, rdata: rdata.slice(), groups: groups.slice() };
 }
 
 function unionPorts(exports: readonly ClusterExport[]): ClusterExport['ports'] {
@@ -160,7 +161,7 @@ function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels
   for (const { target, ports } of targets) {
     for (const p of ports) {
       if (!p.name) continue;
-      add([`_${lower(p.name)}`, `_${p.protocol.toLowerCase()}`, ...serviceName], p.port, target);
+      add([`_${lower(p.name)}`, `_${p.protocol.toLowerCase()}`].concat(serviceName), p.port, target);
       add(serviceName, p.port, target);
     }
   }

@@ -108,7 +108,8 @@ function setRRsets(node: ZoneNode, types: ReadonlyMap<number, Upserts | null>): 
     index = given.index;
   }
   list.sort((a, b) => a.type - b.type);
-  node.rrsets = list.length === 0 ? (EMPTY_RRSETS as RRset[]) : list;
+  // slice: a list grown by push keeps room for 17, and every name of a large zone has one.
+  node.rrsets = list.length === 0 ? (EMPTY_RRSETS as RRset[]) : list.slice();
   node.cut = node.depth > 0 && node.get(RRType.NS) !== undefined;
   node.setCname(undefined, undefined);
   const soa = node.get(RRType.SOA);
@@ -141,5 +142,5 @@ function mergeAll(rrsets: readonly RRset[]): RRset {
       }
     }
   }
-  return { owner: first.owner, type: first.type, ttl, rdata };
+  return { owner: first.owner, type: first.type, ttl, rdata: rdata.slice() };
 }

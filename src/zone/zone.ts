@@ -223,7 +223,18 @@ class Merger {
   }
 }
 
-export const key = (rdata: Uint8Array): string => Buffer.from(rdata.buffer, rdata.byteOffset, rdata.byteLength).toString('latin1');
+/**
+ * RDATA as a latin1 string, for deduplication. Copied through a scratch Buffer: taking a
+ * view of `rdata.buffer` would move a small array's bytes out of the V8 heap for good
+ * (see rdata-build.ts putUint16).
+ */
+export function key(rdata: Uint8Array): string {
+  if (rdata.length > KEY_SCRATCH.length) return Buffer.from(rdata).toString('latin1');
+  KEY_SCRATCH.set(rdata);
+  return KEY_SCRATCH.toString('latin1', 0, rdata.length);
+}
+
+const KEY_SCRATCH = Buffer.alloc(512);
 
 export function dedupe(rrset: RRset): RRset {
   if (rrset.rdata.length < 2) return rrset;
