@@ -65,12 +65,10 @@ export function parseZoneText(text: string, options: ParseOptions = {}): Zone {
 export class ZoneTextParser {
   readonly #parser: Parser;
   readonly #file: string;
-  readonly #options: ParseOptions;
   readonly #lexer: Lexer;
   #builder: ZoneBuilder | undefined;
 
   constructor(options: ParseOptions = {}) {
-    this.#options = options;
     this.#file = options.fileName ?? '<text>';
     this.#parser = new Parser(options, (rrset, where) => {
       const builder = (this.#builder ??= this.#newBuilder(where.file, where.line));
