@@ -23,7 +23,7 @@ describe('a three-anchor group', () => {
     await group.startAll();
     await group.leader();
   });
-  afterAll(() => group.stopAll());
+  afterAll(() => group.destroy());
 
   it('answers a registration sent to a follower on every anchor within a second', async () => {
     const leader = await group.leader();
@@ -114,7 +114,7 @@ describe('a follower that missed compacted entries', () => {
     group = await AnchorGroup.create(3, 'raft: { snapshotEntries: 20 }');
     await group.startAll();
   });
-  afterAll(() => group.stopAll());
+  afterAll(() => group.destroy());
 
   it('catches up from a snapshot (InstallSnapshot) and answers everything', async () => {
     const leader = await group.leader();
@@ -140,7 +140,7 @@ describe('a quiet segment', () => {
     group = await AnchorGroup.create(1, 'raft: { snapshotSeconds: 1 }');
     await group.startAll();
   });
-  afterAll(() => group.stopAll());
+  afterAll(() => group.destroy());
 
   it('snapshots after snapshotSeconds, so it never pins the shared WAL', async () => {
     const [only] = group.members;

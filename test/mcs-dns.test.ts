@@ -40,7 +40,7 @@ beforeAll(async () => {
   ]);
   expect(ok.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
 });
-afterAll(() => group.stopAll());
+afterAll(() => group.destroy());
 
 describe('ClusterSetIP services (specification.md §2.3)', () => {
   it('answers A with every exporting cluster\'s address, AA set, TTL 5', async () => {

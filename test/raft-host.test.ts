@@ -5,7 +5,7 @@
  * proposal must then be applied exactly once, in the same order, on all three.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,7 @@ async function leader(): Promise<Node> {
 
 afterAll(async () => {
   await Promise.all(nodes.filter((n) => n.child).map(kill));
+  await Promise.all(nodes.map((n) => rm(n.dir, { recursive: true, force: true })));
 });
 
 describe('three Raft processes over the real WAL and TCP', () => {

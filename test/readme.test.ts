@@ -2,8 +2,7 @@
  * Every `dig` example in README.md runs against a real `anchordns serve` on the embedded
  * default zones (on a free port instead of 1053), and answers what the README says.
  */
-import { readFile } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,12 +11,17 @@ import { REPO, startAnchor, type AnchorProcess } from './support/anchor-process.
 
 let readme: string;
 let anchor: AnchorProcess;
+let data: string;
 
 beforeAll(async () => {
   readme = await readFile(join(REPO, 'README.md'), 'utf8');
-  anchor = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', await mkdtemp(join(tmpdir(), 'anchordns-readme-'))] });
+  data = await mkdtemp(join(tmpdir(), 'anchordns-readme-'));
+  anchor = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', data] });
 });
-afterAll(() => anchor.stop());
+afterAll(async () => {
+  await anchor.stop();
+  await rm(data, { recursive: true, force: true });
+});
 
 /** `dig @127.0.0.1 -p 1053 NAME TYPE +flags` lines, and the sentence right after each. */
 function examples(): Array<{ args: string[]; expectation: string }> {

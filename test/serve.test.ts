@@ -2,20 +2,22 @@
  * `anchordns serve` as a user runs it: the real CLI process on the embedded default
  * zones, queried with dig; start-up errors, SIGHUP reload and SIGTERM.
  */
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dig } from './helpers/dig.js';
 import { REPO, runCli, startAnchor, type AnchorProcess } from './support/anchor-process.js';
+import { TempDirs } from './support/temp-dirs.js';
 
 const started: AnchorProcess[] = [];
+const temp = new TempDirs();
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop('SIGKILL')));
+  await temp.removeAll();
 });
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'anchordns-serve-'));
+function tempDir(): Promise<string> {
+  return temp.make('anchordns-serve-');
 }
 
 async function serve(args: string[]): Promise<AnchorProcess> {

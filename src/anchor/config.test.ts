@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from './config.js';
 
 const GOOD = `
@@ -25,8 +25,12 @@ tokens:
   - { name: ops, sha256: "${'b'.repeat(64)}", admin: true }
 `;
 
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function writeTemp(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'anchordns-config-'));
+  dirs.push(dir);
   const path = join(dir, 'anchor.yaml');
   await writeFile(path, text);
   return path;

@@ -3,7 +3,7 @@
  * peer port, each with its own config file and data directory, as an operator would run
  * them on three machines.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAnchor, type AnchorProcess } from './anchor-process.js';
@@ -21,8 +21,11 @@ export class AnchorGroup {
   readonly members: GroupMember[];
   readonly dnsPort: number;
   readonly httpPort: number;
+  /** Configs and data of every member. */
+  readonly #dir: string;
 
-  private constructor(members: GroupMember[], dnsPort: number, httpPort: number) {
+  private constructor(dir: string, members: GroupMember[], dnsPort: number, httpPort: number) {
+    this.#dir = dir;
     this.members = members;
     this.dnsPort = dnsPort;
     this.httpPort = httpPort;
@@ -33,7 +36,7 @@ export class AnchorGroup {
     const dir = await mkdtemp(join(tmpdir(), 'anchordns-group-'));
     const [dnsPort, httpPort, peerPort] = await freePortsOn(localHosts(size), 3);
     const written = await writeLocalGroupConfigs({ dir, size, dnsPort: dnsPort!, httpPort: httpPort!, peerPort: peerPort!, extra });
-    return new AnchorGroup(written.map((m) => ({ ...m, process: undefined })), dnsPort!, httpPort!);
+    return new AnchorGroup(dir, written.map((m) => ({ ...m, process: undefined })), dnsPort!, httpPort!);
   }
 
   async start(member: GroupMember): Promise<void> {
@@ -51,6 +54,12 @@ export class AnchorGroup {
 
   async stopAll(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await Promise.all(this.members.map((m) => this.kill(m, signal)));
+  }
+
+  /** Stops every member and removes the group's configs and data. */
+  async destroy(): Promise<void> {
+    await this.stopAll();
+    await rm(this.#dir, { recursive: true, force: true });
   }
 
   url(member: GroupMember, path: string): string {
