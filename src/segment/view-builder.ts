@@ -1,7 +1,7 @@
 /**
  * Incremental segment views: the next view derived from the last with Zone.withChanges.
  */
-import { lowerName } from '../zone/name.js';
+import { lowerName, nameEquals } from '../zone/name.js';
 import type { Labels, RRset } from '../zone/types.js';
 import type { RRsetKey } from '../zone/update.js';
 import type { UpsertRRset } from './commands.js';
@@ -11,12 +11,12 @@ import { buildSegmentZone, fixedRRsetAt, fixedZone, rawRRset, serviceDepth, soaF
 import { NameSet } from './name-set.js';
 import { RRType } from '../zone/types.js';
 
-/** A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). */
+/**
+ * A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). One join, not
+ * a chain of concatenations: a batch computes several per changed service.
+ */
 function zoneKey(r: RRsetKey): string {
-  const owner = lowerName(r.owner);
-  let key = owner[0] ?? '';
-  for (let i = 1; i < owner.length; i++) key += '\u0100' + owner[i];
-  return key + '\u0100' + r.type;
+  return `${lowerName(r.owner).join('\u0100')}\u0100${r.type}`;
 }
 
 function groupByKey(rrsets: Iterable<RRset>): Map<string, RRset[]> {
@@ -120,7 +120,7 @@ export class SegmentViewBuilder {
       const fixed = fixedRRsetAt(base, r.owner, r.type);
       if (fixed !== undefined) upsert.push(fixed);
       for (const x of this.#rawByKey.get(k) ?? []) upsert.push(x);
-      for (const x of this.#serviceRRsets(base.domain, cache, r.owner)) if (zoneKey(x) === k) upsert.push(x);
+      for (const x of this.#serviceRRsets(base.domain, cache, r.owner)) if (x.type === r.type && nameEquals(x.owner, r.owner)) upsert.push(x);
       if (upsert.length === start) remove.push(r);
     }
     const zone = view.zone.withChanges({ upsert, remove });
