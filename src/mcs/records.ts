@@ -50,7 +50,7 @@ function clusterSetIpRecords(serviceName: Labels, exports: readonly ClusterExpor
   const serving = exports.filter(isServing);
   const chosen = serving.length > 0 ? serving : exports;
   const rrsets: RRset[] = [];
-  for (const [type, family] of [[RRType.A, 4], [RRType.AAAA, 6]] as const) {
+  for (const [type, family] of ADDRESS_FAMILIES) {
     const grouped = groupedAddresses(serviceName, type, family, chosen, ttl);
     if (grouped) rrsets.push(grouped);
   }
@@ -64,7 +64,7 @@ function headlessRecords(serviceName: Labels, exports: readonly ClusterExport[],
   if (pods.length === 0) return [];
   const rrsets: RRset[] = [];
   const all = pods.flatMap((p) => p.addresses);
-  for (const [type, family] of [[RRType.A, 4], [RRType.AAAA, 6]] as const) {
+  for (const [type, family] of ADDRESS_FAMILIES) {
     const own = addressSet(serviceName, type, family, all, ttl);
     if (own) rrsets.push(own);
     for (const pod of pods) {
@@ -75,6 +75,8 @@ function headlessRecords(serviceName: Labels, exports: readonly ClusterExport[],
   const targets = pods.map((pod) => ({ target: pod.name, ports: pod.ports }));
   return rrsets.concat(srvRecords(serviceName, targets, ttl));
 }
+
+const ADDRESS_FAMILIES = [[RRType.A, 4], [RRType.AAAA, 6]] as const;
 
 /** A cluster serves when it gave no endpoint list or has a ready endpoint. */
 function isServing(e: ClusterExport): boolean {
@@ -129,11 +131,14 @@ function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: r
   const rdata: Uint8Array[] = [];
   const groups: ClusterGroup[] = [];
   for (const exp of exports) {
-    const fresh = exp.ips.filter((ip) => isIP(ip) === family && !seen.has(ip));
-    fresh.forEach((ip) => seen.add(ip));
-    if (fresh.length === 0) continue;
-    rdata.push(...fresh.map(addressRdata));
-    groups.push({ cluster: exp.cluster, weight: exp.weight ?? 100, count: fresh.length });
+    let count = 0;
+    for (const ip of exp.ips) {
+      if (isIP(ip) !== family || seen.has(ip)) continue;
+      seen.add(ip);
+      rdata.push(family === 4 ? aRdata(ip) : aaaaRdata(ip));
+      count++;
+    }
+    if (count > 0) groups.push({ cluster: exp.cluster, weight: exp.weight ?? 100, count });
   }
   // Copied at their length: grown by push, each would keep room for 17 (×100k services).
   return rdata.length === 0 ? undefined : { owner, type, ttl, rdata: rdata.slice(), groups: groups.slice() };
@@ -151,24 +156,32 @@ function unionPorts(exports: readonly ClusterExport[]): ClusterExport['ports'] {
  * (target, port) collapse, so TCP and UDP on one port give one record (conformance C2/H3).
  */
 function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels; ports: ClusterExport['ports'] }>, ttl: number): RRset[] {
+  // Keyed by the port-name labels ('' for the bare service name), then by target and port.
   const byOwner = new Map<string, { owner: Labels; records: Map<string, [number, Labels]> }>();
-  const add = (owner: Labels, port: number, target: Labels) => {
-    const key = owner.join('.');
-    const entry = byOwner.get(key) ?? { owner, records: new Map() };
-    entry.records.set(`${target.join('.')}:${port}`, [port, target]);
-    byOwner.set(key, entry);
+  const add = (ownerKey: string, owner: () => Labels, port: number, target: Labels, targetKey: string) => {
+    let entry = byOwner.get(ownerKey);
+    if (entry === undefined) byOwner.set(ownerKey, (entry = { owner: owner(), records: new Map() }));
+    entry.records.set(`${targetKey}:${port}`, [port, target]);
   };
   for (const { target, ports } of targets) {
+    const targetKey = target.join('.');
     for (const p of ports) {
       if (!p.name) continue;
-      add([`_${lower(p.name)}`, `_${p.protocol.toLowerCase()}`].concat(serviceName), p.port, target);
-      add(serviceName, p.port, target);
+      const portLabel = `_${lower(p.name)}`;
+      const protoLabel = `_${p.protocol.toLowerCase()}`;
+      add(`${portLabel}.${protoLabel}`, () => [portLabel, protoLabel].concat(serviceName), p.port, target, targetKey);
+      add('', () => serviceName, p.port, target, targetKey);
     }
   }
-  return [...byOwner.values()].map(({ owner, records }) => {
+  const rrsets: RRset[] = [];
+  for (const { owner, records } of byOwner.values()) {
     const weight = Math.floor(100 / records.size);
-    return { owner, type: RRType.SRV, ttl, rdata: [...records.values()].map(([port, target]) => srvRdata(0, weight, port, target)) };
-  });
+    const rdata: Uint8Array[] = new Array<Uint8Array>(records.size);
+    let i = 0;
+    for (const [port, target] of records.values()) rdata[i++] = srvRdata(0, weight, port, target);
+    rrsets.push({ owner, type: RRType.SRV, ttl, rdata });
+  }
+  return rrsets;
 }
 
 function addressRdata(address: string): Uint8Array {
