@@ -173,12 +173,19 @@ function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels
       add('', () => serviceName, p.port, target, targetKey);
     }
   }
+  // The SRV at `_<port>._<proto>` and the one at the service name often hold the same
+  // record (one named port): they share its RDATA, never written to once built.
+  const built = new Map<string, { weight: number; bytes: Uint8Array }>();
   const rrsets: RRset[] = [];
   for (const { owner, records } of byOwner.values()) {
     const weight = Math.floor(100 / records.size);
     const rdata: Uint8Array[] = new Array<Uint8Array>(records.size);
     let i = 0;
-    for (const [port, target] of records.values()) rdata[i++] = srvRdata(0, weight, port, target);
+    for (const [key, [port, target]] of records) {
+      let same = built.get(key);
+      if (same === undefined || same.weight !== weight) built.set(key, (same = { weight, bytes: srvRdata(0, weight, port, target) }));
+      rdata[i++] = same.bytes;
+    }
     rrsets.push({ owner, type: RRType.SRV, ttl, rdata });
   }
   return rrsets;
