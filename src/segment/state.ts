@@ -33,8 +33,28 @@ interface SnapshotForm {
   readonly rrsets: UpsertRRset[];
 }
 
+/**
+ * One service's exports, one per cluster, sorted by cluster name; never mutated once stored
+ * (replaced on change, so a snapshot capture can hold the old one). An array, not a Map: a
+ * service usually has one or two clusters, and at 100k services a Map each cost ~200 bytes
+ * more per service and one more object for the GC to mark.
+ */
+type Exports = readonly ExportEntry[];
+
+const clusterOf = (entry: ExportEntry): string => entry.export.cluster;
+
+/** `exports` with `entry` in its cluster's place (added or replaced), in cluster order. */
+function withExport(exports: Exports | undefined, entry: ExportEntry): Exports {
+  const cluster = clusterOf(entry);
+  const list = exports ?? [];
+  let at = 0;
+  while (at < list.length && clusterOf(list[at]!) < cluster) at++;
+  const replace = at < list.length && clusterOf(list[at]!) === cluster ? 1 : 0;
+  return list.slice(0, at).concat(entry, list.slice(at + replace));
+}
+
 export class SegmentState {
-  #services = new Map<string, Map<string, ExportEntry>>();
+  #services = new Map<string, Exports>();
   #rrsets = new Map<string, UpsertRRset>();
   #policy: SegmentPolicy = DEFAULT_POLICY;
   #serial: number;
@@ -75,9 +95,7 @@ export class SegmentState {
         const refused = this.#policyRefusal(c.export.cluster, c.leaseSeconds);
         if (refused) return { ...NO_CHANGE, refused };
         const key = serviceKey(c.namespace, c.service);
-        const clusters = this.#services.get(key) ?? new Map<string, ExportEntry>();
-        clusters.set(c.export.cluster, { export: c.export, leaseSeconds: c.leaseSeconds, generation: index });
-        this.#services.set(key, new Map([...clusters].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+        this.#services.set(key, withExport(this.#services.get(key), { export: c.export, leaseSeconds: c.leaseSeconds, generation: index }));
         return serviceChange(key);
       }
       case 'deleteExport':
@@ -121,25 +139,22 @@ export class SegmentState {
   }
 
   #removeExport(key: string, cluster: string, when: (entry: ExportEntry) => boolean): ApplyOutcome {
-    const clusters = this.#services.get(key);
-    const entry = clusters?.get(cluster);
-    if (!clusters || !entry || !when(entry)) return NO_CHANGE;
-    // Copy on write: a snapshot capture may hold the old map (see capture).
-    const next = new Map(clusters);
-    next.delete(cluster);
-    if (next.size === 0) this.#services.delete(key);
+    const exports = this.#services.get(key);
+    const entry = exports?.find((e) => clusterOf(e) === cluster);
+    if (!exports || !entry || !when(entry)) return NO_CHANGE;
+    // Copy on write: a snapshot capture may hold the old list (see capture).
+    const next = exports.filter((e) => e !== entry);
+    if (next.length === 0) this.#services.delete(key);
     else this.#services.set(key, next);
     return serviceChange(key);
   }
 
   /** A heartbeat moves every leased export of the cluster to this generation. */
   #renew(index: number, cluster: string): ApplyOutcome {
-    for (const [key, clusters] of this.#services) {
-      const entry = clusters.get(cluster);
+    for (const [key, exports] of this.#services) {
+      const entry = exports.find((e) => clusterOf(e) === cluster);
       if (entry?.leaseSeconds === undefined) continue;
-      const next = new Map(clusters); // copy on write, as in #removeExport
-      next.set(cluster, { ...entry, generation: index });
-      this.#services.set(key, next);
+      this.#services.set(key, withExport(exports, { ...entry, generation: index })); // copy on write
     }
     return NO_CHANGE;
   }
@@ -147,10 +162,10 @@ export class SegmentState {
 
   /** The aggregated view of one service, or undefined when no cluster exports it. */
   service(key: string): ServiceExports | undefined {
-    const clusters = this.#services.get(key);
-    if (!clusters) return undefined;
+    const exports = this.#services.get(key);
+    if (!exports) return undefined;
     const [namespace, name] = key.split('/') as [string, string];
-    return { namespace, name, exports: [...clusters.values()].map((e) => e.export) };
+    return { namespace, name, exports: exports.map((e) => e.export) };
   }
 
   serviceKeys(): IterableIterator<string> {
@@ -159,10 +174,10 @@ export class SegmentState {
 
   /** Every leased export, for the leader's lease tracker. */
   *leases(): IterableIterator<{ namespace: string; service: string; cluster: string; leaseSeconds: number; generation: number }> {
-    for (const [key, clusters] of this.#services) {
+    for (const [key, exports] of this.#services) {
       const [namespace, service] = key.split('/') as [string, string];
-      for (const [cluster, entry] of clusters) {
-        if (entry.leaseSeconds !== undefined) yield { namespace, service, cluster, leaseSeconds: entry.leaseSeconds, generation: entry.generation };
+      for (const entry of exports) {
+        if (entry.leaseSeconds !== undefined) yield { namespace, service, cluster: clusterOf(entry), leaseSeconds: entry.leaseSeconds, generation: entry.generation };
       }
     }
   }
@@ -179,7 +194,7 @@ export class SegmentState {
    * The state as it is now, to serialise a slice at a time (SnapshotCapture.next) while
    * later commands are applied: serialising 126k services in one go took ~250 ms, long
    * enough, on a loaded leader, to cost it its leadership. The copy taken here is of the
-   * top-level map only: a service's map of clusters, its export entries and raw records
+   * top-level map only: a service's list of exports, its export entries and raw records
    * are never mutated once stored, only replaced (copy on write).
    */
   capture(): SnapshotCapture {
@@ -193,7 +208,8 @@ export class SegmentState {
     const state = new SegmentState(form.serial);
     state.#appliedIndex = form.appliedIndex;
     state.#policy = form.policy;
-    state.#services = new Map(form.services.map(([k, v]) => [k, new Map(v)]));
+    // Snapshots list each service's exports in cluster order (withExport keeps them so).
+    state.#services = new Map(form.services.map(([k, v]) => [k, v.map(([, entry]) => entry)]));
     state.#rrsets = new Map(form.rrsets.map((r) => [rrsetKey(r.name, r.type), r]));
     return state;
   }
@@ -205,12 +221,12 @@ export class SegmentState {
  */
 export class SnapshotCapture {
   readonly appliedIndex: number;
-  readonly #services: ReadonlyArray<[string, ReadonlyMap<string, ExportEntry>]>;
+  readonly #services: ReadonlyArray<[string, Exports]>;
   readonly #rrsets: UpsertRRset[];
   readonly #chunks: Buffer[] = [];
   #done = 0;
 
-  constructor(head: Omit<SnapshotForm, 'services' | 'rrsets'>, services: ReadonlyArray<[string, ReadonlyMap<string, ExportEntry>]>, rrsets: UpsertRRset[]) {
+  constructor(head: Omit<SnapshotForm, 'services' | 'rrsets'>, services: ReadonlyArray<[string, Exports]>, rrsets: UpsertRRset[]) {
     this.appliedIndex = head.appliedIndex;
     this.#services = services;
     this.#rrsets = rrsets;
@@ -223,8 +239,9 @@ export class SnapshotCapture {
     const end = Math.min(this.#services.length, this.#done + count);
     const parts: string[] = [];
     for (let i = this.#done; i < end; i++) {
-      const [key, clusters] = this.#services[i]!;
-      parts.push(JSON.stringify([key, [...clusters]]));
+      const [key, exports] = this.#services[i]!;
+      // The snapshot form keeps [cluster, entry] pairs, as when these were Maps.
+      parts.push(JSON.stringify([key, exports.map((e) => [clusterOf(e), e])]));
     }
     if (parts.length > 0) this.#chunks.push(Buffer.from((this.#done > 0 ? ',' : '') + parts.join(','), 'utf8'));
     this.#done = end;
