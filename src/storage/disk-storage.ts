@@ -28,7 +28,7 @@ export interface PersistBatch {
 
 /** The WAL services a group needs (implemented by Wal; an interface to avoid an import cycle). */
 export interface GroupSink {
-  submit(records: readonly WalRecord[], sync?: boolean): Promise<void>;
+  submit(records: readonly WalRecord[]): Promise<void>;
   writeSnapshot(group: string, snap: Snapshot): Promise<void>;
 }
 
@@ -52,15 +52,16 @@ export class DiskStorage implements Storage {
   }
 
   /**
-   * The commit index on disk may lag the snapshot: commit-only hard states are not written
-   * on their own (see save). A snapshot holds only committed, applied entries, so the
-   * commit is at least its index (and raft.loadState requires as much).
+   * The commit index on disk may lag the log's start: commit-only hard states are not
+   * written on their own (see save). Entries are snapshotted and compacted only once
+   * applied, hence committed, so the commit is at least the snapshot index and the index
+   * before the first entry kept (raft.loadState requires as much).
    */
   initialState(): InitialState {
     const state = this.#mirror.initialState();
-    const snapshotIndex = this.#mirror.snapshot().metadata.index;
-    if (state.hardState.commit >= snapshotIndex) return state;
-    return { ...state, hardState: { ...state.hardState, commit: snapshotIndex } };
+    const floor = Math.max(this.#mirror.snapshot().metadata.index, this.#mirror.firstIndex() - 1);
+    if (state.hardState.commit >= floor) return state;
+    return { ...state, hardState: { ...state.hardState, commit: floor } };
   }
   entries(lo: number, hi: number, maxBytes: number): readonly Entry[] {
     return this.#mirror.entries(lo, hi, maxBytes);
@@ -99,17 +100,13 @@ export class DiskStorage implements Storage {
     if (hs !== undefined) this.#mirror.setHardState(hs);
     // A hard state in which only the commit index moved (mustSync false) is not written on
     // its own: Raft relearns the commit index from the leader, so it rides along with the
-    // next entries or snapshot instead of costing a WAL write per apply.
-    if (records.length === 0 && hs !== undefined && batch.mustSync === false) {
-      this.#deferredHardState = hs;
+    // next entries, snapshot or compaction instead of costing a WAL write per apply.
+    if (records.length === 0 && (hs === undefined || batch.mustSync === false)) {
+      if (hs !== undefined) this.#deferredHardState = hs;
       return this.#tail;
     }
-    const latest = hs ?? this.#deferredHardState;
-    this.#deferredHardState = undefined;
-    if (latest !== undefined) records.push({ type: RecordType.HardState, group: this.id, hardState: latest });
-    if (records.length === 0) return this.#tail;
-    const sync = hasSnap || batch.mustSync !== false;
-    return this.#enqueue(hasSnap ? snap : undefined, records, sync);
+    records.push(...this.#takeDeferredHardState(hs));
+    return this.#enqueue(hasSnap ? snap : undefined, records);
   }
 
   append(entries: readonly Entry[]): Promise<void> {
@@ -147,7 +144,7 @@ export class DiskStorage implements Storage {
   compact(index: number): Promise<void> {
     this.#mirror.compact(index);
     const term = this.#mirror.term(index);
-    return this.#enqueue(undefined, [{ type: RecordType.Compact, group: this.id, index, term }]);
+    return this.#enqueue(undefined, [...this.#takeDeferredHardState(), { type: RecordType.Compact, group: this.id, index, term }]);
   }
 
   /**
@@ -159,8 +156,9 @@ export class DiskStorage implements Storage {
     return deferred.length === 0 ? this.#tail : this.#enqueue(undefined, deferred);
   }
 
-  #takeDeferredHardState(): WalRecord[] {
-    const hs = this.#deferredHardState;
+  /** The hard state to write now (`newer`, else the deferred one) as records; clears the deferral. */
+  #takeDeferredHardState(newer?: HardState): WalRecord[] {
+    const hs = newer ?? this.#deferredHardState;
     this.#deferredHardState = undefined;
     return hs === undefined ? [] : [{ type: RecordType.HardState, group: this.id, hardState: hs }];
   }
@@ -170,14 +168,14 @@ export class DiskStorage implements Storage {
    * group committer (which keeps order and lets them join this turn's batch); otherwise they
    * queue behind the file write. #chained counts writes still waiting their turn.
    */
-  #enqueue(snap: Snapshot | undefined, records: readonly WalRecord[], sync = true): Promise<void> {
-    if (snap === undefined && this.#chained === 0) return this.#track(this.#sink.submit(records, sync));
+  #enqueue(snap: Snapshot | undefined, records: readonly WalRecord[]): Promise<void> {
+    if (snap === undefined && this.#chained === 0) return this.#track(this.#sink.submit(records));
     this.#chained++;
     const write = async (): Promise<void> => {
       let submitted: Promise<void> | undefined;
       try {
         if (snap !== undefined) await this.#sink.writeSnapshot(this.id, snap);
-        if (records.length > 0) submitted = this.#sink.submit(records, sync);
+        if (records.length > 0) submitted = this.#sink.submit(records);
       } finally {
         this.#chained--;
       }

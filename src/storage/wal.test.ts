@@ -102,6 +102,39 @@ describe('wal: persist and recover', () => {
     }
   });
 
+  it('keeps a commit index deferred through a Ready with nothing to write', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: [ent(1, 1)], hardState: { term: 1, vote: 'a', commit: 0 } });
+    const before = { ...wal.stats };
+    await g.save({ hardState: { term: 1, vote: 'a', commit: 1 }, mustSync: false });
+    await g.save({ mustSync: false }); // a Ready with messages only
+    expect(wal.stats).toEqual(before);
+    await wal.close();
+    expect((await reopen()).group('g').initialState().hardState.commit).toBe(1);
+  });
+
+  it('writes a deferred commit index with a compaction, and starts after a crash that follows it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'anchordns-deferred-'));
+    const wal = await openWal(dir);
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 10, 1), hardState: { term: 1, vote: 'a', commit: 0 } });
+    await g.save({ hardState: { term: 1, vote: 'a', commit: 10 }, mustSync: false });
+    await g.compact(8);
+    const copy = await mkdtemp(join(tmpdir(), 'anchordns-deferred-copy-'));
+    await cp(dir, copy, { recursive: true }); // the disk as a SIGKILL would leave it
+    await wal.close();
+    const recovered = await openWal(copy);
+    try {
+      expect(recovered.group('g').initialState().hardState.commit).toBe(10);
+      expect(recovered.group('g').firstIndex()).toBe(9);
+    } finally {
+      await recovered.close();
+      await rm(dir, { recursive: true, force: true });
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
   it('starts with commit at least the snapshot index, whatever the hard state on disk says', async () => {
     const wal = await reopen();
     const g = wal.group('g');

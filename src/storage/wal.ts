@@ -223,13 +223,17 @@ export class Wal implements GroupSink {
   /** Waits for pending writes, then closes the file. Later writes reject with WalClosedError. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    // Commit-only hard states wait for a later write (DiskStorage.save); write them now.
-    await Promise.all([...this.#views.values()].map((view) => view.sync()));
-    this.#closed = true;
-    await this.#committer.close();
-    await this.#fh.close();
-    await this.#dsync.close();
-    await this.#unlock();
+    try {
+      // Commit-only hard states wait for a later write (DiskStorage.save); write them now.
+      // A failed WAL rejects this: the files are closed and the lock released all the same.
+      await Promise.all([...this.#views.values()].map((view) => view.sync()));
+    } finally {
+      this.#closed = true;
+      await this.#committer.close(); // drains; a failed batch has rejected its own waiters
+      await this.#fh.close();
+      await this.#dsync.close();
+      await this.#unlock();
+    }
   }
 
   /**
