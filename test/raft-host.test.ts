@@ -5,11 +5,10 @@
  * proposal must then be applied exactly once, in the same order, on all three.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from './support/anchor-process.js';
+import { TempDirs } from './support/temp-dirs.js';
 import { freePortsOn } from './support/ports.js';
 
 const FIXTURE = join(REPO, 'test', 'fixtures', 'raft-node.mjs');
@@ -51,15 +50,17 @@ async function leader(): Promise<Node> {
   throw new Error('no leader');
 }
 
+const temp = new TempDirs();
+
 afterAll(async () => {
   await Promise.all(nodes.filter((n) => n.child).map(kill));
-  await Promise.all(nodes.map((n) => rm(n.dir, { recursive: true, force: true })));
+  await temp.removeAll();
 });
 
 describe('three Raft processes over the real WAL and TCP', () => {
   it('apply every acknowledged proposal exactly once, in one order, across a leader SIGKILL', async () => {
     [peerPort, controlPort] = (await freePortsOn(HOSTS, 2)) as [number, number];
-    for (const [i, id] of IDS.entries()) nodes.push({ id, host: HOSTS[i]!, dir: await mkdtemp(join(tmpdir(), `anchordns-raft-${id}-`)) });
+    for (const [i, id] of IDS.entries()) nodes.push({ id, host: HOSTS[i]!, dir: await temp.make(`anchordns-raft-${id}-`) });
     await Promise.all(nodes.map(start));
     const first = await leader();
 

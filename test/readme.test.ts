@@ -2,25 +2,24 @@
  * Every `dig` example in README.md runs against a real `anchordns serve` on the embedded
  * default zones (on a free port instead of 1053), and answers what the README says.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig } from './helpers/dig.js';
 import { REPO, startAnchor, type AnchorProcess } from './support/anchor-process.js';
+import { TempDirs } from './support/temp-dirs.js';
 
 let readme: string;
 let anchor: AnchorProcess;
-let data: string;
+const temp = new TempDirs();
 
 beforeAll(async () => {
   readme = await readFile(join(REPO, 'README.md'), 'utf8');
-  data = await mkdtemp(join(tmpdir(), 'anchordns-readme-'));
-  anchor = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', data] });
+  anchor = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', await temp.make('anchordns-readme-')] });
 });
 afterAll(async () => {
-  await anchor.stop();
-  await rm(data, { recursive: true, force: true });
+  await anchor?.stop();
+  await temp.removeAll();
 });
 
 /** `dig @127.0.0.1 -p 1053 NAME TYPE +flags` lines, and the sentence right after each. */

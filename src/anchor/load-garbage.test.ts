@@ -1,5 +1,6 @@
 // The full collection before listening: it runs, frees what is garbage, and leaves the
 // anchor's own globals without a `gc`.
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { collectLoadGarbage } from './load-garbage.js';
 
@@ -13,5 +14,6 @@ describe('collectLoadGarbage', () => {
     collectLoadGarbage();
     expect(ref.deref()).toBeUndefined();
     expect('gc' in globalThis).toBe(false);
+    expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 });

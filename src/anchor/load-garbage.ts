@@ -10,8 +10,8 @@
  * survives (the response cache).
  *
  * V8 offers no supported call for this without `--expose-gc`: the flag is set at run time
- * and the `gc` function taken from a fresh context, as Jest's leak detector does. The flag
- * affects only contexts created afterwards; the anchor's own globals stay as they were.
+ * and the `gc` function taken from a fresh context, as Jest's leak detector does, then the
+ * flag is cleared again; the anchor's own globals never see it.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,5 +19,6 @@ import { runInNewContext } from 'node:vm';
 export function collectLoadGarbage(): void {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
+  setFlagsFromString('--no-expose-gc'); // contexts made later get no `gc`
   if (typeof gc === 'function') gc();
 }

@@ -75,8 +75,8 @@ export class SegmentGroup {
   #dirty: Set<string> | 'all' = 'all';
   /** Writes waiting for the end of this event-loop turn to be proposed together. */
   #proposals: Uint8Array[] = [];
+  /** A pass of the loop is under way: whatever arrives meanwhile is handled by its next turn. */
   #running = false;
-  #again = false;
   #closed = false;
   #snapshotIndex: number;
   #snapshotAt = performance.now();
@@ -191,10 +191,7 @@ export class SegmentGroup {
    * commit, as etcd's raft node batches proposals between Readys).
    */
   readonly #proposeBatch = (): void => {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
+    if (this.#running) return; // the loop flushes them at the top of its next turn
     this.#flushProposals();
     this.#kick();
   };
@@ -239,10 +236,7 @@ export class SegmentGroup {
   }
 
   #kick(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
+    if (this.#running) return; // the loop checks hasReady() again after every await
     if (this.#closed || !this.#node.hasReady()) return;
     this.#running = true;
     this.#loop().catch((error: unknown) => this.#fatal(error));
@@ -259,10 +253,9 @@ export class SegmentGroup {
   async #loop(): Promise<void> {
     let since = performance.now();
     while (!this.#closed) {
-      this.#again = false;
       this.#flushProposals();
-      if (this.#node.hasReady()) await this.#handle(this.#node.ready());
-      else if (!this.#again) break;
+      if (!this.#node.hasReady()) break;
+      await this.#handle(this.#node.ready());
       // Passes that need no disk wait (applying a backlog) would otherwise run back to
       // back: give the event loop a turn every YIELD_MS, so heartbeats, acks and DNS
       // queries are answered while a long backlog is applied (a leader that goes quiet

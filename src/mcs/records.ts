@@ -122,7 +122,7 @@ export function dashedHostname(address: string): string {
 function addressSet(owner: Labels, type: number, family: 4 | 6, addresses: readonly string[], ttl: number): RRset | undefined {
   const unique = [...new Set(addresses.filter((a) => isIP(a) === family))];
   if (unique.length === 0) return undefined;
-  return { owner, type, ttl, rdata: unique.map(addressRdata) };
+  return { owner, type, ttl, rdata: unique.map((address) => addressRdata(address, family)) };
 }
 
 /** ClusterSetIP addresses grouped by cluster so the front end can order them per client. */
@@ -135,7 +135,7 @@ function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: r
     for (const ip of exp.ips) {
       if (isIP(ip) !== family || seen.has(ip)) continue;
       seen.add(ip);
-      rdata.push(family === 4 ? aRdata(ip) : aaaaRdata(ip));
+      rdata.push(addressRdata(ip, family));
       count++;
     }
     if (count > 0) groups.push({ cluster: exp.cluster, weight: exp.weight ?? 100, count });
@@ -191,8 +191,9 @@ function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels
   return rrsets;
 }
 
-function addressRdata(address: string): Uint8Array {
-  return isIP(address) === 4 ? aRdata(address) : aaaaRdata(address);
+/** RDATA of `address`, already known to be of IP version `family`. */
+function addressRdata(address: string, family: 4 | 6): Uint8Array {
+  return family === 4 ? aRdata(address) : aaaaRdata(address);
 }
 
 function lower(label: string): string {

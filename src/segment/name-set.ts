@@ -16,10 +16,6 @@ export class NameSet {
     return this.#names.get(name) !== undefined;
   }
 
-  get size(): number {
-    return this.#names.size;
-  }
-
   /** A new set with `changes` (name → present) applied; this one is unchanged. */
   with(changes: ReadonlyMap<string, boolean>): NameSet {
     const entries: Array<[string, true | undefined]> = [];

@@ -154,7 +154,8 @@ export class SegmentState {
     for (const [key, exports] of this.#services) {
       const entry = exports.find((e) => clusterOf(e) === cluster);
       if (entry?.leaseSeconds === undefined) continue;
-      this.#services.set(key, withExport(exports, { ...entry, generation: index })); // copy on write
+      // Copy on write, the cluster keeping its place.
+      this.#services.set(key, exports.map((e) => (e === entry ? { ...entry, generation: index } : e)));
     }
     return NO_CHANGE;
   }

@@ -11,13 +11,8 @@ import { buildSegmentZone, fixedRRsetAt, fixedZone, rawRRset, serviceDepth, soaF
 import { NameSet } from './name-set.js';
 import { RRType } from '../zone/types.js';
 
-/**
- * A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). One join, not
- * a chain of concatenations: a batch computes several per changed service.
- */
-function zoneKey(r: RRsetKey): string {
-  return `${lowerName(r.owner).join('\u0100')}\u0100${r.type}`;
-}
+/** A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). */
+const zoneKey = (r: RRsetKey): string => `${lowerName(r.owner).join('\u0100')}\u0100${r.type}`;
 
 function groupByKey(rrsets: Iterable<RRset>): Map<string, RRset[]> {
   const map = new Map<string, RRset[]>();
