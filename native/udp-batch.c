@@ -15,7 +15,7 @@
  *        address words 0..3 (network order bytes as read), reply length (set by JS)]
  * The layout constants are exported so the JavaScript side never hard-codes them.
  *
- * Only the I/O is here: parsing and answering stay in TypeScript (src/dns/native-udp.ts).
+ * Only the I/O is here: parsing and answering stay in TypeScript (src/dns/batch-udp.ts).
  */
 #define NAPI_VERSION 8
 #define _GNU_SOURCE

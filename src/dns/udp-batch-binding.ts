@@ -29,7 +29,7 @@ export type UdpBatchHandle = { readonly __udpBatchHandle: unique symbol };
  * it there, so a copy of dist/ carries it), then build/ at the package root (tests run
  * from src/).
  */
-export const ADDON_PATHS = [
+const ADDON_PATHS = [
   fileURLToPath(new URL('../native/udp-batch.node', import.meta.url)),
   fileURLToPath(new URL('../../build/udp-batch.node', import.meta.url)),
 ];

@@ -3,11 +3,10 @@
  *
  * 'batch' (the default where the addon is built) reads and sends with recvmmsg/sendmmsg;
  * 'dgram' uses Node's dgram sockets, one syscall and one JavaScript call per datagram.
- * Both answer identically (src/dns/udp-engines.test.ts runs the same queries through each).
+ * Both answer identically (test/dns-udp-engines.test.ts runs the same queries through each).
  * ANCHORDNS_UDP=dgram forces the fallback without a code change, e.g. to rule the addon
  * out while debugging.
  */
-import { isIP } from 'node:net';
 import { BatchUdpListener } from './batch-udp.js';
 import type { QueryHandler } from './handler.js';
 import { DgramUdpListener } from './udp.js';
@@ -39,8 +38,7 @@ function udpEngineFromEnv(): UdpEngine {
 
 export function createUdpListener(engine: 'batch' | 'dgram', host: string, handler: QueryHandler,
   onError: (err: Error) => void, ipv6Only: boolean): UdpListener {
-  const native = udpBatchBinding();
-  // The addon binds literal addresses only; a host name goes through dgram's resolver.
-  if (engine === 'batch' && native !== null && isIP(host) !== 0) return new BatchUdpListener(native, host, handler, ipv6Only);
+  // 'batch' comes from resolveUdpEngine, which gives it only when the addon loaded.
+  if (engine === 'batch') return new BatchUdpListener(udpBatchBinding()!, host, handler, ipv6Only);
   return new DgramUdpListener(host, handler, onError, ipv6Only);
 }

@@ -69,6 +69,7 @@ export function resolveConfig(c: Config): ResolvedConfig {
   if (!(r.maxInflightMsgs > 0)) throw new Error('raft config: maxInflightMsgs must be greater than 0');
   if (!(r.maxSizePerMsg > 0)) throw new Error('raft config: maxSizePerMsg must be greater than 0');
   if (!(r.maxUncommittedEntriesSize >= 0)) throw new Error('raft config: maxUncommittedEntriesSize must be ≥ 0');
+  if (!(r.maxCommittedSizePerReady >= 0)) throw new Error('raft config: maxCommittedSizePerReady must be ≥ 0');
   if (typeof r.random !== 'function') throw new Error('raft config: random must be a function');
   return r;
 }

@@ -96,8 +96,7 @@ export class RawNode {
 
   /** Proposes a command. Returns ErrProposalDropped when it cannot be appended or forwarded. */
   propose(data: Uint8Array): Error | null {
-    const e: Entry = { term: 0, index: 0, type: EntryType.Normal, data };
-    return this.raft.step(makeMessage({ type: MessageType.MsgProp, to: '', from: this.raft.id, entries: [e] }));
+    return this.proposeMany([data]);
   }
 
   /**
