@@ -214,7 +214,7 @@ export class SegmentGroup {
   /** Leader only: proposes expiry of leases whose clusters stopped renewing. */
   #checkLeases(): void {
     if (this.#node.status().softState.role !== 'leader') return;
-    for (const command of this.#leases.due(this.#state.leases())) {
+    for (const command of this.#leases.due()) {
       this.propose(command).catch((error: Error) => this.#o.logger.warn({ err: error, apex: this.apex }, 'lease expiry not committed; retrying later'));
     }
   }
@@ -305,6 +305,7 @@ export class SegmentGroup {
 
 
   #onSoftState(lead: NodeId, role: string): void {
+    const wasLeader = this.#role === 'leader';
     this.#role = role;
     if (lead !== this.#lastLeader) {
       if (lead !== '') this.#leaderChanges++;
@@ -315,7 +316,9 @@ export class SegmentGroup {
       this.#lastLeader = lead;
       this.#o.logger.info({ apex: this.apex, leader: lead || null, role }, 'segment leader changed');
     }
-    if (role === 'leader') this.#leases.reset();
+    // The tracker lives only on the leader: a new one starts every lease's clock afresh.
+    if (role === 'leader' && !wasLeader) this.#leases.reset(this.#state.leases());
+    else if (role !== 'leader') this.#leases.clear();
   }
 
   #restore(snapshot: Snapshot): void {
@@ -324,7 +327,6 @@ export class SegmentGroup {
     this.#snapshotIndex = snapshot.metadata.index;
   }
 
-  /** Applies committed entries in log order; returns whether any changed the zone. */
   /**
    * Applies one command entry. An entry that does not decode is skipped with an error log
    * on every replica alike (deterministic), instead of stopping them all at every replay.
@@ -341,10 +343,12 @@ export class SegmentGroup {
     const outcome = this.#state.apply(entry.index, envelope.c);
     if (outcome.refused && !outcome.refused.startsWith('segment policy')) this.#o.logger.warn({ apex: this.apex, index: entry.index, reason: outcome.refused }, 'command refused at apply');
     if (this.#dirty !== 'all') for (const key of outcome.services) this.#dirty.add(key);
+    if (this.#role === 'leader') for (const key of outcome.services) this.#leases.update(key, this.#state.leasesOf(key));
     this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed, refused: outcome.refused });
     return outcome.changed;
   }
 
+  /** Applies committed entries in log order; returns whether any changed the zone. */
   #applyEntries(entries: readonly Entry[]): boolean {
     let changed = false;
     for (const entry of entries) {
@@ -384,7 +388,12 @@ export class SegmentGroup {
    */
   #maybeSnapshot(): void {
     if (this.#snapshotting || this.#closed) return;
-    const every = this.#o.snapshotEvery ?? 10_000;
+    // At least as many entries as the segment has services: a snapshot serialises every
+    // service (~2 µs each), so a fixed interval made its cost per write grow with the
+    // store. At 150k services, one every 10k writes took a third of a 3-anchor group's CPU
+    // on 2 cores, stalled the loop for up to 0.7 s and cost elections; the log kept in
+    // memory instead grows with the state (as a Redis AOF is rewritten at 100 % growth).
+    const every = Math.max(this.#o.snapshotEvery ?? 10_000, this.#state.serviceCount);
     const applied = this.#state.appliedIndex;
     const stale = performance.now() - this.#snapshotAt > (this.#o.snapshotSeconds ?? 600) * 1000;
     if (applied - this.#snapshotIndex < every * this.#snapshotStretch && !(stale && applied > this.#snapshotIndex)) return;

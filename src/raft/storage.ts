@@ -138,7 +138,11 @@ export class MemoryStorage implements Storage {
     const ents = first > entries[0].index ? entries.slice(first - entries[0].index) : entries;
     const offset = ents[0].index - this.ents[0].index;
     invariant(offset <= this.ents.length, `missing log entry [last: ${this.lastIndex()}, append at: ${ents[0].index}]`);
-    this.ents = this.ents.slice(0, offset).concat(ents);
+    // In place: a copy per append was O(log length), and with a snapshot only every
+    // N-services entries the log holds 100k+ entries (entries() hands out slices, so no
+    // caller holds this array). Truncate what a new leader overwrote, then push.
+    if (offset < this.ents.length) this.ents.length = offset;
+    for (const entry of ents) this.ents.push(entry);
   }
 
   /** Total bytes of stored entries (for tests of size limits). */

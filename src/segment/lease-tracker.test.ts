@@ -1,51 +1,80 @@
 import { describe, expect, it } from 'vitest';
 import { LeaseTracker, type Lease } from './lease-tracker.js';
 
-const lease = (cluster: string, generation: number, leaseSeconds = 30): Lease => ({ namespace: 'demo', service: 'web', cluster, leaseSeconds, generation });
+const lease = (cluster: string, generation: number, leaseSeconds = 30, service = 'web'): Lease => ({ namespace: 'demo', service, cluster, leaseSeconds, generation });
 
 describe('LeaseTracker', () => {
   it('expires a lease only after a full period on the leader clock', () => {
     let now = 1_000;
     const tracker = new LeaseTracker(() => now);
-    expect(tracker.due([lease('east', 5)])).toEqual([]);
+    tracker.reset([lease('east', 5)]);
+    expect(tracker.due()).toEqual([]);
     now += 29_999;
-    expect(tracker.due([lease('east', 5)])).toEqual([]);
+    expect(tracker.due()).toEqual([]);
     now += 1;
-    expect(tracker.due([lease('east', 5)])).toEqual([{ op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 5 }] }]);
+    expect(tracker.due()).toEqual([{ op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 5 }] }]);
+  });
+
+  it('asks again after a second while the expiry has not been applied, and stops once it is', () => {
+    let now = 0;
+    const tracker = new LeaseTracker(() => now);
+    tracker.reset([lease('east', 5, 1)]);
+    now = 1_000;
+    expect(tracker.due()).toHaveLength(1);
+    now = 1_500;
+    expect(tracker.due()).toEqual([]);
+    now = 2_000;
+    expect(tracker.due()).toHaveLength(1);
+    tracker.update('demo/web', []); // the expiry applied: the export is gone
+    now = 10_000;
+    expect(tracker.due()).toEqual([]);
   });
 
   it('restarts the clock when a renewal moves the generation', () => {
     let now = 0;
     const tracker = new LeaseTracker(() => now);
-    tracker.due([lease('east', 5)]);
+    tracker.reset([lease('east', 5)]);
     now = 25_000;
-    tracker.due([lease('east', 9)]);
+    tracker.update('demo/web', [lease('east', 9)]);
     now = 40_000;
-    expect(tracker.due([lease('east', 9)])).toEqual([]);
+    expect(tracker.due()).toEqual([]);
     now = 55_000;
-    expect(tracker.due([lease('east', 9)])).toHaveLength(1);
+    expect(tracker.due()).toEqual([{ op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 9 }] }]);
   });
 
-  it('grants a full period again after a leader change (reset)', () => {
+  it('keeps the deadline of a lease an update did not renew', () => {
     let now = 0;
     const tracker = new LeaseTracker(() => now);
-    tracker.due([lease('east', 5)]);
+    tracker.reset([lease('east', 5)]);
+    now = 20_000;
+    // Another cluster's export of the same service changed; east's lease did not.
+    tracker.update('demo/web', [lease('east', 5), lease('west', 8)]);
+    now = 30_000;
+    expect(tracker.due()).toEqual([{ op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 5 }] }]);
+    now = 50_000;
+    expect(tracker.due().map((c) => c.cluster)).toEqual(['east', 'west']);
+  });
+
+  it('grants a full period again after a leader change (reset), and forgets all on clear', () => {
+    let now = 0;
+    const tracker = new LeaseTracker(() => now);
+    tracker.reset([lease('east', 5)]);
     now = 29_000;
-    tracker.reset();
+    tracker.clear();
     now = 31_000;
-    expect(tracker.due([lease('east', 5)])).toEqual([]);
+    expect(tracker.due()).toEqual([]);
+    tracker.reset([lease('east', 5)]);
     now = 60_999;
-    expect(tracker.due([lease('east', 5)])).toEqual([]);
+    expect(tracker.due()).toEqual([]);
     now = 61_000;
-    expect(tracker.due([lease('east', 5)])).toHaveLength(1);
+    expect(tracker.due()).toHaveLength(1);
   });
 
   it('groups expiries by cluster', () => {
     let now = 0;
     const tracker = new LeaseTracker(() => now);
-    const leases = [lease('east', 1, 1), { ...lease('east', 2, 1), service: 'db' }, lease('west', 3, 1)];
-    tracker.due(leases);
+    tracker.reset([lease('east', 1, 1), lease('east', 2, 1, 'db'), lease('west', 3, 1)]);
     now = 1_000;
-    expect(tracker.due(leases).map((c) => [c.cluster, c.exports.length])).toEqual([['east', 2], ['west', 1]]);
+    expect(tracker.due().map((c) => [c.cluster, c.exports.length])).toEqual([['east', 2], ['west', 1]]);
   });
 });

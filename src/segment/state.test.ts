@@ -46,6 +46,9 @@ describe('SegmentState', () => {
     const expired = state.apply(5, { op: 'expireLeases', cluster: 'west', exports: [{ namespace: 'demo', service: 'web', generation: 2 }] });
     expect(expired.services).toEqual(['demo/web']);
     expect(state.service('demo/web')!.exports.map((e) => e.cluster)).toEqual(['east']);
+    expect(state.leasesOf('demo/web')).toEqual([{ namespace: 'demo', service: 'web', cluster: 'east', leaseSeconds: 30, generation: 3 }]);
+    expect(state.leasesOf('demo/absent')).toEqual([]);
+    expect(state.serviceCount).toBe(1);
   });
 
   it('never applies an index twice or backwards', () => {

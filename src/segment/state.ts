@@ -6,6 +6,7 @@
  */
 import type { ClusterExport, ServiceExports } from '../mcs/types.js';
 import { DEFAULT_POLICY, type SegmentCommand, type SegmentPolicy, type UpsertRRset } from './commands.js';
+import type { Lease } from './lease-tracker.js';
 
 export interface ExportEntry {
   readonly export: ClusterExport;
@@ -173,14 +174,26 @@ export class SegmentState {
     return this.#services.keys();
   }
 
-  /** Every leased export, for the leader's lease tracker. */
-  *leases(): IterableIterator<{ namespace: string; service: string; cluster: string; leaseSeconds: number; generation: number }> {
-    for (const [key, exports] of this.#services) {
-      const [namespace, service] = key.split('/') as [string, string];
-      for (const entry of exports) {
-        if (entry.leaseSeconds !== undefined) yield { namespace, service, cluster: clusterOf(entry), leaseSeconds: entry.leaseSeconds, generation: entry.generation };
-      }
+  /** How many services have at least one export. */
+  get serviceCount(): number {
+    return this.#services.size;
+  }
+
+  /** Every leased export, for a new leader's lease tracker. */
+  *leases(): IterableIterator<Lease> {
+    for (const key of this.#services.keys()) yield* this.leasesOf(key);
+  }
+
+  /** The leased exports of the service at `key` (none when it is gone). */
+  leasesOf(key: string): Lease[] {
+    const exports = this.#services.get(key);
+    if (!exports?.some((entry) => entry.leaseSeconds !== undefined)) return [];
+    const [namespace, service] = key.split('/') as [string, string];
+    const leases: Lease[] = [];
+    for (const entry of exports) {
+      if (entry.leaseSeconds !== undefined) leases.push({ namespace, service, cluster: clusterOf(entry), leaseSeconds: entry.leaseSeconds, generation: entry.generation });
     }
+    return leases;
   }
 
   rrsets(): IterableIterator<UpsertRRset> {
