@@ -120,12 +120,15 @@ describe('a follower that missed compacted entries', () => {
     const leader = await group.leader();
     const lagging = group.members.find((m) => m !== leader)!;
     await group.kill(lagging, 'SIGKILL');
+    // 60 writes to 6 services: a segment snapshots after max(snapshotEntries, services)
+    // entries, so few services keep the interval at 20 and the log is compacted past
+    // what the lagging member holds.
     for (let i = 0; i < 60; i++) {
-      expect((await register(group.url(leader, svcUrl('snap', `s${i}`, 'east')), clusterSetIp(`10.98.0.${i}`))).status).toBe(200);
+      expect((await register(group.url(leader, svcUrl('snap', `s${i % 6}`, 'east')), clusterSetIp(`10.98.0.${i}`))).status).toBe(200);
     }
     await group.start(lagging);
-    for (const i of [0, 30, 59]) {
-      await expect.poll(() => answers(group, lagging.host, `s${i}.snap.svc.clusterset.local`), { timeout: 10_000, interval: 100 }).toEqual([`10.98.0.${i}`]);
+    for (const k of [0, 3, 5]) {
+      await expect.poll(() => answers(group, lagging.host, `s${k}.snap.svc.clusterset.local`), { timeout: 10_000, interval: 100 }).toEqual([`10.98.0.${54 + k}`]);
     }
     const { readdir } = await import('node:fs/promises');
     const { dirname, join } = await import('node:path');

@@ -159,6 +159,23 @@ describe('wal: persist and recover', () => {
     expect(() => r.term(10)).toThrow(ErrCompacted);
   });
 
+  it('does not hold later log writes behind a snapshot file, and recovers both', async () => {
+    const wal = await reopen();
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 10, 1) });
+    const settled: string[] = [];
+    const big = new Uint8Array(32 << 20).fill(7); // a 32 MiB state: its write and fsync take a while
+    const snapshot = g.createSnapshot(10, cs, big).then(() => settled.push('snapshot'));
+    const entries = g.save({ entries: [ent(11, 1)] }).then(() => settled.push('entries'));
+    await Promise.all([snapshot, entries]);
+    expect(settled).toEqual(['entries', 'snapshot']);
+    await wal.close();
+    const r = (await reopen()).group('g');
+    expect(r.snapshot().metadata.index).toBe(10);
+    expect(r.snapshot().data.length).toBe(big.length);
+    expect(r.lastIndex()).toBe(11);
+  });
+
   it('keeps compaction across restarts', async () => {
     const wal = await reopen();
     const g = wal.group('g');
