@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +40,18 @@
 /* Rounds of recvmmsg per wake-up before yielding to the rest of the event loop (TCP, HTTP, Raft). */
 #define ROUNDS_PER_WAKEUP 4
 
+/* Poll errors in a row (no datagram read between them) before reading stops for good. */
+#define MAX_POLL_ERRORS 100
+
 typedef struct {
   int fd;
   int closing;
+  int poll_errors;
   uv_poll_t poll;
   napi_env env;
   napi_ref callback;
+  napi_ref on_error;
+  napi_ref on_closed; /* NULL unless close() was given a callback */
   napi_ref in_ref, out_ref, meta_ref;
   napi_async_context async_context;
   uint8_t *in;
@@ -148,10 +155,60 @@ static int call_batch(batch_socket *s, int n) {
   return st == napi_ok ? 0 : -1;
 }
 
+static void on_readable(uv_poll_t *handle, int status, int events);
+
+/* Calls `ref`(args…) from a libuv callback (no JavaScript on the stack): a handle scope of
+ * its own, and an uncaught exception goes to Node's handler as for any other callback. */
+static void call_js(batch_socket *s, napi_ref ref, size_t argc, napi_value *argv) {
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  if (ref == NULL || napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value fn, recv, result;
+  if (napi_get_reference_value(env, ref, &fn) == napi_ok && fn != NULL) {
+    napi_get_global(env, &recv);
+    if (napi_make_callback(env, s->async_context, recv, fn, argc, argv, &result) == napi_pending_exception) {
+      napi_value err;
+      napi_get_and_clear_last_exception(env, &err);
+      napi_fatal_exception(env, err);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+/* Tells JavaScript about a poll error: onError(libuv error code, whether reading goes on). */
+static void report_poll_error(batch_socket *s, int status, bool resumed) {
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
+  napi_value argv[2];
+  napi_create_int32(s->env, status, &argv[0]);
+  napi_get_boolean(s->env, resumed, &argv[1]);
+  call_js(s, s->on_error, 2, argv);
+  napi_close_handle_scope(s->env, scope);
+}
+
+/*
+ * libuv stops a poll handle whose descriptor reports POLLERR (a pending socket error) and
+ * calls back with an error. A DNS listener that then stops reading without a word is the
+ * worst way to fail, so: clear the socket error (reading SO_ERROR does), start polling
+ * again, and tell JavaScript, which logs it. Only if polling cannot restart, or errors
+ * keep coming with nothing read between them, does reading stop, and JavaScript hears so.
+ */
+static void on_poll_error(batch_socket *s, int status) {
+  int pending = 0;
+  socklen_t len = sizeof pending;
+  getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len);
+  bool resumed = ++s->poll_errors < MAX_POLL_ERRORS && uv_poll_start(&s->poll, UV_READABLE, on_readable) == 0;
+  report_poll_error(s, status, resumed);
+}
+
 static void on_readable(uv_poll_t *handle, int status, int events) {
   (void)events;
   batch_socket *s = (batch_socket *)handle->data;
-  if (status < 0 || s->closing) return;
+  if (s->closing) return;
+  if (status < 0) {
+    on_poll_error(s, status);
+    return;
+  }
   napi_handle_scope scope;
   if (napi_open_handle_scope(s->env, &scope) != napi_ok) return;
   for (int round = 0; round < ROUNDS_PER_WAKEUP && !s->closing; round++) {
@@ -166,6 +223,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     }
     int n = recvmmsg(s->fd, s->rmsgs, BATCH, MSG_DONTWAIT, NULL);
     if (n <= 0) break; /* EAGAIN: drained; other errors (e.g. a queued ICMP error) are retried on the next wake-up */
+    s->poll_errors = 0;
     for (int i = 0; i < n; i++) fill_meta(s, i);
     if (call_batch(s, n) != 0 || s->closing) break;
     send_replies(s, n);
@@ -177,6 +235,12 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
 static void on_closed(uv_handle_t *handle) {
   batch_socket *s = (batch_socket *)handle->data;
   close(s->fd);
+  /* Only now is the port free again: close()'s callback runs after this. */
+  if (s->on_closed != NULL) {
+    call_js(s, s->on_closed, 0, NULL);
+    napi_delete_reference(s->env, s->on_closed);
+  }
+  napi_delete_reference(s->env, s->on_error);
   napi_delete_reference(s->env, s->callback);
   napi_delete_reference(s->env, s->in_ref);
   napi_delete_reference(s->env, s->out_ref);
@@ -191,12 +255,12 @@ static int buffer_of(napi_env env, napi_value v, size_t want, void **data) {
   return len >= want ? 0 : -1;
 }
 
-/* open(family, host, port, ipv6Only, receiveBufferBytes, in, out, meta, onBatch) → handle */
+/* open(family, host, port, ipv6Only, receiveBufferBytes, in, out, meta, onBatch, onError) → handle */
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value argv[9];
+  size_t argc = 10;
+  napi_value argv[10];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 9) { napi_throw_type_error(env, NULL, "udp-batch: open needs 9 arguments"); return NULL; }
+  if (argc < 10) { napi_throw_type_error(env, NULL, "udp-batch: open needs 10 arguments"); return NULL; }
   int32_t family, port, rcvbuf;
   bool v6only;
   char host[64];
@@ -252,6 +316,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   s->out = out;
   s->meta = meta;
   napi_create_reference(env, argv[8], 1, &s->callback);
+  napi_create_reference(env, argv[9], 1, &s->on_error);
   napi_create_reference(env, argv[5], 1, &s->in_ref);
   napi_create_reference(env, argv[6], 1, &s->out_ref);
   napi_create_reference(env, argv[7], 1, &s->meta_ref);
@@ -291,13 +356,17 @@ static napi_value js_port(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* close(handle): stops reading; the socket is closed once libuv has let go of it. */
+/* close(handle, onClosed?): stops reading; the socket is closed once libuv has let go of
+ * it, and then onClosed() runs (the port can be bound again from there on). */
 static napi_value js_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   batch_socket *s = socket_of(env, argv[0]);
   if (s == NULL || s->closing) return NULL;
+  napi_valuetype type = napi_undefined;
+  if (argc >= 2) napi_typeof(env, argv[1], &type);
+  if (type == napi_function) napi_create_reference(env, argv[1], 1, &s->on_closed);
   s->closing = 1;
   uv_poll_stop(&s->poll);
   uv_close((uv_handle_t *)&s->poll, on_closed);

@@ -8,6 +8,7 @@
  * place (the handler must not keep `msg` past its return, and none of ours does), and
  * replies are copied into their slot, so the responder's buffers are never held by a send.
  */
+import { getSystemErrorName } from 'node:util';
 import { SERVER_UDP_SIZE, UDP_RECEIVE_BUFFER_BYTES } from './constants.js';
 import { ipv4Text, ipv6Text } from './ip-text.js';
 import type { QueryHandler } from './handler.js';
@@ -29,11 +30,14 @@ export class BatchUdpListener implements UdpListener {
   #lastFamily = 0;
   #lastText = '';
 
-  constructor(native: UdpBatchBinding, host: string, handler: QueryHandler, ipv6Only: boolean) {
+  readonly #onError: (err: Error) => void;
+
+  constructor(native: UdpBatchBinding, host: string, handler: QueryHandler, onError: (err: Error) => void, ipv6Only: boolean) {
     // A UDP reply never exceeds SERVER_UDP_SIZE (RFC 6891 §6.2.5 as the responder applies it).
     if (native.OUT_SLOT < SERVER_UDP_SIZE) throw new Error(`udp-batch: output slots of ${native.OUT_SLOT} bytes cannot hold a ${SERVER_UDP_SIZE}-byte reply`);
     this.#native = native;
     this.#handler = handler;
+    this.#onError = onError;
     this.#family = host.includes(':') ? 6 : 4;
     this.#ipv6Only = this.#family === 6 && ipv6Only;
     this.#input = Buffer.alloc(native.BATCH * native.IN_SLOT);
@@ -45,18 +49,28 @@ export class BatchUdpListener implements UdpListener {
   bind(host: string, port: number): Promise<number> {
     try {
       this.#handle = this.#native.open(this.#family, host, port, this.#ipv6Only, UDP_RECEIVE_BUFFER_BYTES,
-        this.#input, this.#output, this.#metaBytes, this.#onBatch);
+        this.#input, this.#output, this.#metaBytes, this.#onBatch, this.#onPollError);
       return Promise.resolve(this.#native.port(this.#handle));
     } catch (err) {
       return Promise.reject(err as Error);
     }
   }
 
+  /** Resolves once the socket is closed, so its port can be bound again at once. */
   close(): Promise<void> {
-    if (this.#handle !== null) this.#native.close(this.#handle);
+    const handle = this.#handle;
     this.#handle = null;
-    return Promise.resolve();
+    if (handle === null) return Promise.resolve();
+    return new Promise((resolve) => this.#native.close(handle, resolve));
   }
+
+  readonly #onPollError = (code: number, resumed: boolean): void => {
+    const name = getSystemErrorName(code);
+    const err = Object.assign(new Error(resumed
+      ? `udp-batch: the socket reported ${name}; reading goes on`
+      : `udp-batch: the socket reported ${name} and cannot be read any more; UDP on this address is down until a restart`), { code: name });
+    this.#onError(err);
+  };
 
   readonly #onBatch = (count: number): void => {
     const { META_WORDS, META_REPLY, IN_SLOT, OUT_SLOT } = this.#native;

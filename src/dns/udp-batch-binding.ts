@@ -9,11 +9,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface UdpBatchBinding {
-  /** Binds a socket and starts reading; `onBatch(n)` runs for every n (1…BATCH) datagrams read. */
+  /**
+   * Binds a socket and starts reading; `onBatch(n)` runs for every n (1…BATCH) datagrams
+   * read. `onError(code, resumed)` reports a poll error (a libuv error code, negative) and
+   * whether reading went on after it.
+   */
   open(family: 4 | 6, host: string, port: number, ipv6Only: boolean, receiveBufferBytes: number,
-    input: Buffer, output: Buffer, meta: Buffer, onBatch: (count: number) => void): UdpBatchHandle;
+    input: Buffer, output: Buffer, meta: Buffer, onBatch: (count: number) => void,
+    onError: (code: number, resumed: boolean) => void): UdpBatchHandle;
   port(handle: UdpBatchHandle): number;
-  close(handle: UdpBatchHandle): void;
+  /** Stops reading; `onClosed` runs once the socket is closed and its port free again. */
+  close(handle: UdpBatchHandle, onClosed?: () => void): void;
   readonly BATCH: number;
   readonly IN_SLOT: number;
   readonly OUT_SLOT: number;

@@ -39,6 +39,6 @@ function udpEngineFromEnv(): UdpEngine {
 export function createUdpListener(engine: 'batch' | 'dgram', host: string, handler: QueryHandler,
   onError: (err: Error) => void, ipv6Only: boolean): UdpListener {
   // 'batch' comes from resolveUdpEngine, which gives it only when the addon loaded.
-  if (engine === 'batch') return new BatchUdpListener(udpBatchBinding()!, host, handler, ipv6Only);
+  if (engine === 'batch') return new BatchUdpListener(udpBatchBinding()!, host, handler, onError, ipv6Only);
   return new DgramUdpListener(host, handler, onError, ipv6Only);
 }
