@@ -390,9 +390,10 @@ export class SegmentGroup {
     if (this.#snapshotting || this.#closed) return;
     // At least as many entries as the segment has services: a snapshot serialises every
     // service (~2 µs each), so a fixed interval made its cost per write grow with the
-    // store. At 150k services, one every 10k writes took a third of a 3-anchor group's CPU
-    // on 2 cores, stalled the loop for up to 0.7 s and cost elections; the log kept in
-    // memory instead grows with the state (as a Redis AOF is rewritten at 100 % growth).
+    // store: at 150k services, one every 10k writes was a third of the busy time of a
+    // 3-anchor group on 2 cores, writes fell to half and leaders were replaced under load.
+    // The log kept in memory grows with the state instead (as a Redis AOF is rewritten at
+    // 100 % growth); restart replays at most that many entries.
     const every = Math.max(this.#o.snapshotEvery ?? 10_000, this.#state.serviceCount);
     const applied = this.#state.appliedIndex;
     const stale = performance.now() - this.#snapshotAt > (this.#o.snapshotSeconds ?? 600) * 1000;
