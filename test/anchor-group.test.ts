@@ -120,7 +120,7 @@ describe('a follower that missed compacted entries', () => {
     const leader = await group.leader();
     const lagging = group.members.find((m) => m !== leader)!;
     await group.kill(lagging, 'SIGKILL');
-    // 60 writes to 6 services: a segment snapshots after max(snapshotEntries, services)
+    // 60 writes to 6 services: a segment snapshots after max(snapshotEntries, services / 2)
     // entries, so few services keep the interval at 20 and the log is compacted past
     // what the lagging member holds.
     for (let i = 0; i < 60; i++) {
