@@ -166,7 +166,11 @@ static void call_js(batch_socket *s, napi_ref ref, size_t argc, napi_value *argv
   napi_value fn, recv, result;
   if (napi_get_reference_value(env, ref, &fn) == napi_ok && fn != NULL) {
     napi_get_global(env, &recv);
-    if (napi_make_callback(env, s->async_context, recv, fn, argc, argv, &result) == napi_pending_exception) {
+    napi_make_callback(env, s->async_context, recv, fn, argc, argv, &result);
+    /* A throw goes to Node's handler; a stopping environment refuses the call with no
+     * exception pending, and then there is nothing to report. */
+    bool pending = false;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) {
       napi_value err;
       napi_get_and_clear_last_exception(env, &err);
       napi_fatal_exception(env, err);
@@ -198,7 +202,8 @@ static void on_poll_error(batch_socket *s, int status) {
   socklen_t len = sizeof pending;
   getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &pending, &len);
   bool resumed = ++s->poll_errors < MAX_POLL_ERRORS && uv_poll_start(&s->poll, UV_READABLE, on_readable) == 0;
-  report_poll_error(s, status, resumed);
+  /* libuv reports POLLERR as UV_EBADF whatever it was; the socket's own error says more. */
+  report_poll_error(s, pending != 0 ? -pending : status, resumed);
 }
 
 static void on_readable(uv_poll_t *handle, int status, int events) {
@@ -357,7 +362,8 @@ static napi_value js_port(napi_env env, napi_callback_info info) {
 }
 
 /* close(handle, onClosed?): stops reading; the socket is closed once libuv has let go of
- * it, and then onClosed() runs (the port can be bound again from there on). */
+ * it, and then onClosed() runs (the port can be bound again from there on). A second
+ * close of the same handle does nothing and never calls back: callers close once. */
 static napi_value js_close(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];

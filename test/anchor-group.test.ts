@@ -56,6 +56,20 @@ describe('a three-anchor group', () => {
     }
   });
 
+  it('keeps an export while its cluster heartbeats, and expires it everywhere once they stop', async () => {
+    const [first, second] = group.members;
+    expect((await register(group.url(first!, svcUrl('demo', 'beating', 'north')), clusterSetIp('10.96.0.13', { leaseSeconds: 1 }))).status).toBe(200);
+    // Heartbeats every 300 ms for 3 s: three lease periods, each renewed in time.
+    for (let i = 0; i < 10; i++) {
+      expect((await fetch(group.url(second!, '/v1/clusters/north/heartbeat'), { method: 'POST' })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    for (const m of group.members) expect(await answers(group, m.host, 'beating.demo.svc.clusterset.local')).toEqual(['10.96.0.13']);
+    for (const m of group.members) {
+      await expect.poll(async () => (await dig('dig', m.host, group.dnsPort, ['beating.demo.svc.clusterset.local', 'A'])).status, { timeout: 5000, interval: 100 }).toBe('NXDOMAIN');
+    }
+  });
+
   it('keeps every acknowledged registration through a leader SIGKILL, and keeps answering DNS', async () => {
     const leader = await group.leader();
     const survivors = group.members.filter((m) => m !== leader);

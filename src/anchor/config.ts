@@ -116,8 +116,9 @@ export interface AnchorConfig {
 
 /**
  * Raft timing and log size. The defaults (50 ms ticks, election after 10–20 ticks) keep
- * failover under about 1.5 s on a LAN; snapshots every 10,000 applied entries, or every
- * 10 minutes when anything was applied.
+ * failover under about 1.5 s on a LAN; a snapshot after at least 10,000 applied entries
+ * (more in a large segment: see SegmentGroup's #maybeSnapshot), or every 10 minutes when
+ * anything was applied.
  */
 export interface RaftSettings {
   readonly tickMs: number;

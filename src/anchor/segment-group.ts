@@ -51,7 +51,7 @@ export interface SegmentGroupOptions {
   readonly onView: (view: ZoneView) => void;
   readonly logger: Logger;
   readonly random: () => number;
-  /** Take a snapshot and compact after this many applied entries… */
+  /** Take a snapshot and compact after at least this many applied entries (half the services, if more)… */
   readonly snapshotEvery?: number;
   /** …or after this many seconds with any new entry. */
   readonly snapshotSeconds?: number;
@@ -82,7 +82,7 @@ export class SegmentGroup {
   #snapshotAt = performance.now();
   /** A snapshot is being serialised or written (one at a time). */
   #snapshotting = false;
-  /** This member's factor on snapshotEvery until its next snapshot, in [1, 1.5). */
+  /** This member's factor on the snapshot interval until its next snapshot, in [1, 1.5). */
   #snapshotStretch: number;
   /** Commit index found on disk at start: /ready waits until it is applied. */
   readonly #startCommit: number;
@@ -126,7 +126,6 @@ export class SegmentGroup {
     return this.#leaderChanges;
   }
 
-  /** New base content (zone file reload); the view rebuilds unless nothing was applied yet. */
   /**
    * New base content (zone-file reload). The new view is built first; if it cannot be
    * (a file record that clashes with a registration), the old base and view stay and the
@@ -325,6 +324,9 @@ export class SegmentGroup {
     this.#state = SegmentState.restore(snapshot.data);
     this.#dirty = 'all';
     this.#snapshotIndex = snapshot.metadata.index;
+    // Only a follower installs a snapshot today; should a leader ever, its tracker must
+    // follow the new state.
+    if (this.#role === 'leader') this.#leases.reset(this.#state.leases());
   }
 
   /**
@@ -343,7 +345,10 @@ export class SegmentGroup {
     const outcome = this.#state.apply(entry.index, envelope.c);
     if (outcome.refused && !outcome.refused.startsWith('segment policy')) this.#o.logger.warn({ apex: this.apex, index: entry.index, reason: outcome.refused }, 'command refused at apply');
     if (this.#dirty !== 'all') for (const key of outcome.services) this.#dirty.add(key);
-    if (this.#role === 'leader') for (const key of outcome.services) this.#leases.update(key, this.#state.leasesOf(key));
+    if (this.#role === 'leader') {
+      for (const key of outcome.services) this.#leases.update(key, this.#state.leasesOf(key));
+      if (outcome.renewed) this.#leases.renewed(outcome.renewed.cluster, outcome.renewed.generation);
+    }
     this.#waiters.settle(envelope.r, { index: entry.index, serial: this.#state.serial, changed: outcome.changed, refused: outcome.refused });
     return outcome.changed;
   }
@@ -378,7 +383,7 @@ export class SegmentGroup {
 
   /**
    * Snapshot the state machine and compact the log behind it (Raft §7), after
-   * `snapshotEvery` entries, or after `snapshotSeconds` with anything new: the WAL is
+   * max(`snapshotEvery`, services / 2) entries, or after `snapshotSeconds` with anything new: the WAL is
    * shared by every group and removes a file only once each group's snapshot covers it,
    * so a quiet group must snapshot too or it pins the log forever.
    *
@@ -392,15 +397,15 @@ export class SegmentGroup {
     // every service (~2 µs each), so a fixed interval made its cost per write grow with
     // the store: at 150k services, one every 10k writes was a third of the busy time of a
     // 3-anchor group on 2 cores, writes fell to half and leaders were replaced under load.
-    // With half, a segment that only grows snapshots each time it doubles (a whole one
-    // would never come round), a snapshot costs ≤ 4 µs per write, and the log kept in
+    // With half, a segment that only grows still snapshots each time it grows 2–4× (with
+    // a whole one it never would), a snapshot costs ≤ 4 µs per write, and the log kept in
     // memory and replayed at restart stays under ~0.75 × services entries.
     const every = Math.max(this.#o.snapshotEvery ?? 10_000, Math.ceil(this.#state.serviceCount / 2));
     const applied = this.#state.appliedIndex;
     const stale = performance.now() - this.#snapshotAt > (this.#o.snapshotSeconds ?? 600) * 1000;
     if (applied - this.#snapshotIndex < every * this.#snapshotStretch && !(stale && applied > this.#snapshotIndex)) return;
     // Members apply the same entries at about the same time: without a per-member stretch
-    // of 1–1.5 × snapshotEvery they would all serialise their state at once and, on shared
+    // of 1–1.5 × the interval they would all serialise their state at once and, on shared
     // cores, stall together long enough for an election.
     this.#snapshotStretch = 1 + this.#o.random() / 2;
     this.#snapshotIndex = applied;

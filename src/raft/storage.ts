@@ -138,9 +138,9 @@ export class MemoryStorage implements Storage {
     const ents = first > entries[0].index ? entries.slice(first - entries[0].index) : entries;
     const offset = ents[0].index - this.ents[0].index;
     invariant(offset <= this.ents.length, `missing log entry [last: ${this.lastIndex()}, append at: ${ents[0].index}]`);
-    // In place: a copy per append was O(log length), and with a snapshot only every
-    // N-services entries the log holds 100k+ entries (entries() hands out slices, so no
-    // caller holds this array). Truncate what a new leader overwrote, then push.
+    // In place: a copy per append was O(log length), and a large segment's host snapshots
+    // only every services/2 entries, so the log holds 100k+ of them (entries() hands out
+    // slices: no caller holds this array). Truncate what a new leader overwrote, then push.
     if (offset < this.ents.length) this.ents.length = offset;
     for (const entry of ents) this.ents.push(entry);
   }

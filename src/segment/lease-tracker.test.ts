@@ -42,6 +42,48 @@ describe('LeaseTracker', () => {
     expect(tracker.due()).toEqual([{ op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 9 }] }]);
   });
 
+  it('runs a lease from its cluster\'s last heartbeat, and expires it at that generation once they stop', () => {
+    let now = 0;
+    const tracker = new LeaseTracker(() => now);
+    tracker.reset([lease('east', 5, 10), lease('east', 6, 10, 'db'), lease('west', 7, 10, 'api')]);
+    now = 8_000;
+    tracker.renewed('east', 40); // the heartbeat applied at index 40 renewed every east lease
+    now = 10_000;
+    expect(tracker.due()).toEqual([{ op: 'expireLeases', cluster: 'west', exports: [{ namespace: 'demo', service: 'api', generation: 7 }] }]);
+    tracker.update('demo/api', []); // west's expiry applied
+    now = 17_999;
+    expect(tracker.due()).toEqual([]);
+    now = 18_000;
+    const [east, ...rest] = tracker.due();
+    expect(rest).toEqual([]);
+    expect(east!.cluster).toBe('east');
+    expect(east!.exports.map((e) => `${e.service}@${e.generation}`).sort()).toEqual(['db@40', 'web@40']);
+  });
+
+  it('starts a lease that an update shows at a heartbeat\'s generation from that heartbeat', () => {
+    let now = 0;
+    const tracker = new LeaseTracker(() => now);
+    tracker.reset([lease('east', 5, 10)]);
+    now = 4_000;
+    tracker.renewed('east', 40);
+    now = 6_000;
+    tracker.update('demo/web', [lease('east', 40, 10), lease('west', 41, 10)]); // west joined
+    now = 13_999;
+    expect(tracker.due()).toEqual([]);
+    now = 14_000;
+    expect(tracker.due().map((c) => c.cluster)).toEqual(['east']);
+  });
+
+  it('keeps its heap near the number of live leases however many updates replace them', () => {
+    let now = 0;
+    const tracker = new LeaseTracker(() => now);
+    tracker.reset([]);
+    for (let generation = 1; generation <= 50_000; generation++) tracker.update('demo/web', [lease('east', generation, 3600)]);
+    expect(tracker.heldDeadlines).toBeLessThan(2_000);
+    now = 3_600_000 + 50_000;
+    expect(tracker.due()).toEqual([{ op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 50_000 }] }]);
+  });
+
   it('keeps the deadline of a lease an update did not renew', () => {
     let now = 0;
     const tracker = new LeaseTracker(() => now);

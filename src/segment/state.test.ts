@@ -38,7 +38,7 @@ describe('SegmentState', () => {
   it('expires a lease only at the generation the leader saw, so a renewal wins a race', () => {
     const state = new SegmentState();
     applyAll(state, [upsert('east', 30), upsert('west', 30)]);
-    state.apply(3, { op: 'renewLeases', cluster: 'east' });
+    expect(state.apply(3, { op: 'renewLeases', cluster: 'east' })).toEqual({ changed: false, services: [], renewed: { cluster: 'east', generation: 3 } });
     const leases = [...state.leases()].map((l) => [l.cluster, l.generation]);
     expect(leases).toEqual([['east', 3], ['west', 2]]);
     const stale = state.apply(4, { op: 'expireLeases', cluster: 'east', exports: [{ namespace: 'demo', service: 'web', generation: 1 }] });

@@ -23,6 +23,8 @@ export interface ApplyOutcome {
   readonly services: readonly string[];
   /** Set when the segment's policy refused the command (nothing changed). */
   readonly refused?: string;
+  /** A heartbeat: every leased export of `cluster` now has this generation (the view is unchanged). */
+  readonly renewed?: { readonly cluster: string; readonly generation: number };
 }
 
 interface SnapshotForm {
@@ -158,9 +160,8 @@ export class SegmentState {
       // Copy on write, the cluster keeping its place.
       this.#services.set(key, exports.map((e) => (e === entry ? { ...entry, generation: index } : e)));
     }
-    return NO_CHANGE;
+    return { ...NO_CHANGE, renewed: { cluster, generation: index } };
   }
-
 
   /** The aggregated view of one service, or undefined when no cluster exports it. */
   service(key: string): ServiceExports | undefined {

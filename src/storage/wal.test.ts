@@ -159,16 +159,12 @@ describe('wal: persist and recover', () => {
     expect(() => r.term(10)).toThrow(ErrCompacted);
   });
 
-  it('does not hold later log writes behind a snapshot file, and recovers both', async () => {
+  it('recovers a snapshot file written beside the log and the entries written meanwhile', async () => {
     const wal = await reopen();
     const g = wal.group('g');
     await g.save({ entries: ents(1, 10, 1) });
-    const settled: string[] = [];
-    const big = new Uint8Array(32 << 20).fill(7); // a 32 MiB state: its write and fsync take a while
-    const snapshot = g.createSnapshot(10, cs, big).then(() => settled.push('snapshot'));
-    const entries = g.save({ entries: [ent(11, 1)] }).then(() => settled.push('entries'));
-    await Promise.all([snapshot, entries]);
-    expect(settled).toEqual(['entries', 'snapshot']);
+    const big = new Uint8Array(8 << 20).fill(7); // an 8 MiB state (disk-storage.test.ts checks the order)
+    await Promise.all([g.createSnapshot(10, cs, big), g.save({ entries: [ent(11, 1)] })]);
     await wal.close();
     const r = (await reopen()).group('g');
     expect(r.snapshot().metadata.index).toBe(10);
