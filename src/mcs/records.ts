@@ -125,16 +125,21 @@ function addressSet(owner: Labels, type: number, family: 4 | 6, addresses: reado
   return { owner, type, ttl, rdata: unique.map((address) => addressRdata(address, family)) };
 }
 
+/** Scratch for groupedAddresses (synchronous, never held past a call). */
+const SEEN_ADDRESSES: string[] = [];
+
 /** ClusterSetIP addresses grouped by cluster so the front end can order them per client. */
 function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: readonly ClusterExport[], ttl: number): GroupedRRset | undefined {
-  const seen = new Set<string>();
+  // A service has a few addresses: a list beats a Set per call (GC cost on every write).
+  const seen = SEEN_ADDRESSES;
+  seen.length = 0;
   const rdata: Uint8Array[] = [];
   const groups: ClusterGroup[] = [];
   for (const exp of exports) {
     let count = 0;
     for (const ip of exp.ips) {
-      if (isIP(ip) !== family || seen.has(ip)) continue;
-      seen.add(ip);
+      if (isIP(ip) !== family || seen.includes(ip)) continue;
+      seen.push(ip);
       rdata.push(addressRdata(ip, family));
       count++;
     }

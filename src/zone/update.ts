@@ -107,7 +107,7 @@ function setRRsets(node: ZoneNode, types: ReadonlyMap<number, Upserts | null>): 
     list.push(mergeAll(given.rrsets));
     index = given.index;
   }
-  list.sort((a, b) => a.type - b.type);
+  sortByType(list);
   // slice: a list grown by push keeps room for 17, and every name of a large zone has one.
   node.rrsets = list.length === 0 ? (EMPTY_RRSETS as RRset[]) : list.slice();
   node.cut = node.depth > 0 && node.get(RRType.NS) !== undefined;
@@ -123,6 +123,20 @@ function setRRsets(node: ZoneNode, types: ReadonlyMap<number, Upserts | null>): 
   const other = list.find((r) => !CNAME_COMPANIONS.has(r.type));
   if (other !== undefined) throw cnameConflict(cname, other.type, index);
   setCname(node, cname, index);
+}
+
+// In place, by type. A name holds a handful of types: an insertion sort allocates nothing,
+// where Array#sort took ~0.9 KB of scratch per applied registration.
+function sortByType(list: RRset[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i];
+    let j = i - 1;
+    while (j >= 0 && list[j].type > item.type) {
+      list[j + 1] = list[j];
+      j--;
+    }
+    list[j + 1] = item;
+  }
 }
 
 // One RRset from all the upserts of one owner and type, as buildZone's Merger does.
