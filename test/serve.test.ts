@@ -53,6 +53,18 @@ describe('anchordns serve on the embedded default', () => {
     expect(metrics).toMatch(/coredns_dns_responses_total\{[^}]*rcode="NOERROR"[^}]*\} [1-9]/);
   });
 
+  it('answers through the UDP engine asked for with --udp-engine or ANCHORDNS_UDP, and says which', async () => {
+    const engineOf = (proc: AnchorProcess) => JSON.parse(proc.output.find((line) => line.includes('"msg":"listening"'))!).udp as string;
+    const byFlag = await serve(['--data', await tempDir(), '--udp-engine', 'dgram']);
+    expect(engineOf(byFlag)).toBe('dgram');
+    expect((await dig('dig', '127.0.0.1', byFlag.dnsPort, ['web.default.svc.clusterset.local', 'A', '+norec'])).answer.map((r) => r.data)).toEqual(['10.96.0.10']);
+    const byEnv = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', await tempDir()], env: { ANCHORDNS_UDP: 'dgram' } });
+    started.push(byEnv);
+    expect(engineOf(byEnv)).toBe('dgram');
+    const byDefault = await serve(['--data', await tempDir()]);
+    expect(engineOf(byDefault)).toBe('batch');
+  });
+
   it('exits 0 on SIGTERM', async () => {
     const proc = await serve(['--data', await tempDir()]);
     expect(await proc.stop('SIGTERM')).toBe(0);

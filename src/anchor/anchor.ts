@@ -65,7 +65,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const timers = startTimers(hosted, config.raft);
 
   const shaper = new ClusterAnswerShaper(config.clusters);
-  const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog, shaper });
+  const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog, shaper, udpEngine: config.udpEngine });
   collectLoadGarbage();
   const { udpPort: dnsPort } = await dns.listen();
   const metrics = registerRaftMetrics(registry, () => [...hosted.values()].map((h) => h.group), config.id);

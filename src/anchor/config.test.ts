@@ -74,6 +74,26 @@ describe('config', () => {
     expect(() => resolveConfig(raw, 'anchor.yaml')).toThrow(`config anchor.yaml: ${message}`);
   });
 
+  it('takes the UDP engine from --udp-engine, else ANCHORDNS_UDP, else the file, else auto', async () => {
+    const saved = process.env.ANCHORDNS_UDP;
+    try {
+      delete process.env.ANCHORDNS_UDP;
+      expect((await loadConfig({})).udpEngine).toBe('auto');
+      const path = await writeTemp(`${GOOD}udpEngine: batch\n`);
+      expect((await loadConfig({ config: path })).udpEngine).toBe('batch');
+      process.env.ANCHORDNS_UDP = 'dgram';
+      expect((await loadConfig({ config: path })).udpEngine).toBe('dgram');
+      expect((await loadConfig({ config: path, udpEngine: 'auto' })).udpEngine).toBe('auto');
+      process.env.ANCHORDNS_UDP = 'turbo';
+      await expect(loadConfig({})).rejects.toThrow('ANCHORDNS_UDP must be auto, batch, dgram, not "turbo"');
+      delete process.env.ANCHORDNS_UDP;
+      await expect(loadConfig({ udpEngine: 'fast' })).rejects.toThrow(/config \(flags\): udpEngine: /);
+    } finally {
+      if (saved === undefined) delete process.env.ANCHORDNS_UDP;
+      else process.env.ANCHORDNS_UDP = saved;
+    }
+  });
+
   it('names the file when the YAML itself is broken', async () => {
     const path = await writeTemp('id: [unclosed');
     await expect(loadConfig({ config: path })).rejects.toThrow(`config ${path}: not valid YAML`);

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { parseHostPort, type HostPort } from './address.js';
 import { parseCidr, type Cidr } from '../mcs/cidr.js';
 import { ConfigError } from './errors.js';
+import { UDP_ENGINES, type UdpEngine } from '../dns/udp-listener.js';
 
 /** A string field read by `parse`, which returns the value or an error message. */
 const parsedBy = <T>(parse: (text: string) => T | string) =>
@@ -86,6 +87,7 @@ const fileSchema = z.strictObject({
     .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   queryLog: z.boolean().optional(),
+  udpEngine: z.enum(UDP_ENGINES).optional(),
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;
@@ -110,6 +112,8 @@ export interface AnchorConfig {
   readonly raft: RaftSettings;
   readonly logLevel: string;
   readonly queryLog: boolean;
+  /** How UDP is read and sent (src/dns/udp-listener.ts): 'auto' is the addon when built. */
+  readonly udpEngine: UdpEngine;
   /** Where the file came from, for messages; undefined without --config. */
   readonly source: string | undefined;
 }
@@ -140,6 +144,7 @@ export interface ConfigFlags {
   id?: string;
   logLevel?: string;
   queryLog?: boolean;
+  udpEngine?: string;
 }
 
 export const DEFAULTS = {
@@ -166,8 +171,23 @@ export async function loadConfig(flags: ConfigFlags): Promise<AnchorConfig> {
     ...(flags.id !== undefined && { id: flags.id }),
     ...(flags.logLevel !== undefined && { logLevel: flags.logLevel }),
     ...(flags.queryLog !== undefined && { queryLog: flags.queryLog }),
+    ...udpEngineOverride(flags.udpEngine),
   };
   return resolveConfig(merged, flags.config);
+}
+
+/**
+ * The UDP engine from --udp-engine, else from ANCHORDNS_UDP (an operator's switch that
+ * needs no config edit, e.g. to rule the addon out while debugging), else the file's.
+ */
+function udpEngineOverride(flag: string | undefined): { udpEngine?: UdpEngine } {
+  if (flag !== undefined) return { udpEngine: flag as UdpEngine }; // validated with the file
+  const value = process.env.ANCHORDNS_UDP;
+  if (value === undefined || value === '') return {};
+  if (!(UDP_ENGINES as readonly string[]).includes(value)) {
+    throw new ConfigError(`ANCHORDNS_UDP must be ${UDP_ENGINES.join(', ')}, not ${JSON.stringify(value)}`);
+  }
+  return { udpEngine: value as UdpEngine };
 }
 
 /** Validates an already-parsed config object; exported for tests. */
@@ -195,6 +215,7 @@ export function resolveConfig(raw: unknown, source?: string): AnchorConfig {
     raft: { ...RAFT_DEFAULTS, ...c.raft },
     logLevel: c.logLevel ?? DEFAULTS.logLevel,
     queryLog: c.queryLog ?? false,
+    udpEngine: c.udpEngine ?? 'auto',
     source,
   };
 }

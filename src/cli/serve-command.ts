@@ -19,6 +19,7 @@ export function registerServeCommand(program: Command): void {
     .option('--id <id>', 'anchor id (default: the host name)')
     .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel})`)
     .option('--query-log', 'log every DNS query (off by default)')
+    .option('--udp-engine <engine>', 'auto|batch|dgram: how UDP is read and sent (default auto, or ANCHORDNS_UDP)')
     .action(async (flags: ConfigFlags) => {
       const config = await loadConfig(flags);
       const anchor = await startAnchor(config);

@@ -4,8 +4,8 @@
  * 'batch' (the default where the addon is built) reads and sends with recvmmsg/sendmmsg;
  * 'dgram' uses Node's dgram sockets, one syscall and one JavaScript call per datagram.
  * Both answer identically (test/dns-udp-engines.test.ts runs the same queries through each).
- * ANCHORDNS_UDP=dgram forces the fallback without a code change, e.g. to rule the addon
- * out while debugging.
+ * Which one an anchor asks for is configuration (`udpEngine`, `--udp-engine` or
+ * ANCHORDNS_UDP, read by src/anchor/config.ts); this module reads no environment.
  */
 import { BatchUdpListener } from './batch-udp.js';
 import type { QueryHandler } from './handler.js';
@@ -18,22 +18,15 @@ export interface UdpListener {
   close(): Promise<void>;
 }
 
-export type UdpEngine = 'auto' | 'batch' | 'dgram';
+export const UDP_ENGINES = ['auto', 'batch', 'dgram'] as const;
+export type UdpEngine = (typeof UDP_ENGINES)[number];
 
 /** The engine `auto` resolves to here: 'batch' when the addon loads. */
 export function resolveUdpEngine(requested: UdpEngine = 'auto'): 'batch' | 'dgram' {
-  const wanted = requested === 'auto' ? udpEngineFromEnv() : requested;
-  if (wanted === 'dgram') return 'dgram';
+  if (requested === 'dgram') return 'dgram';
   if (udpBatchBinding() !== null) return 'batch';
-  if (wanted === 'batch') throw new Error('UDP engine "batch" asked for, but build/udp-batch.node is not built (npm run build needs a C compiler)');
+  if (requested === 'batch') throw new Error('UDP engine "batch" asked for, but build/udp-batch.node is not built (npm run build needs a C compiler)');
   return 'dgram';
-}
-
-function udpEngineFromEnv(): UdpEngine {
-  const value = process.env.ANCHORDNS_UDP;
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'batch' || value === 'dgram') return value;
-  throw new Error(`ANCHORDNS_UDP must be auto, batch or dgram, not ${JSON.stringify(value)}`);
 }
 
 export function createUdpListener(engine: 'batch' | 'dgram', host: string, handler: QueryHandler,
