@@ -166,5 +166,9 @@ describe('a quiet segment', () => {
     const { dirname, join } = await import('node:path');
     const snapDir = join(dirname(only!.config), `data-${only!.id}`, 'snap');
     await expect.poll(async () => (await readdir(snapDir)).length, { timeout: 5000, interval: 200 }).toBeGreaterThan(0);
+    // …and says so on /metrics: the snapshot's size and how long it took.
+    const metrics = await (await fetch(group.url(only!, '/metrics'))).text();
+    expect(metrics).toMatch(/^anchordns_snapshot_size_bytes\{segment="clusterset.local"\} [1-9]/m);
+    expect(metrics).toMatch(/^anchordns_snapshot_duration_seconds_count\{segment="clusterset.local"\} [1-9]/m);
   });
 });

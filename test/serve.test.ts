@@ -50,6 +50,8 @@ describe('anchordns serve on the embedded default', () => {
     for (const name of ['coredns_dns_requests_total', 'coredns_dns_responses_total', 'coredns_dns_request_duration_seconds', 'coredns_cache_hits_total', 'coredns_cache_misses_total', 'anchordns_raft_term']) {
       expect(metrics).toContain(name);
     }
+    // The election's hard state and entry were synced before /ready: at least one fsync timed.
+    expect(metrics).toMatch(/^anchordns_disk_wal_fsync_duration_seconds_count [1-9]/m);
     expect(metrics).toMatch(/coredns_dns_responses_total\{[^}]*rcode="NOERROR"[^}]*\} [1-9]/);
   });
 

@@ -16,6 +16,7 @@ import { resolveSegments, type SegmentSpec } from './segment-specs.js';
 import { checkFoundingMembers } from './founding-members.js';
 import { SegmentGroup, type RaftTiming } from './segment-group.js';
 import { registerRaftMetrics } from './raft-metrics.js';
+import { registerDiskMetrics, type DiskMetrics } from './disk-metrics.js';
 import { registrationBackend } from './registration-backend.js';
 import { ZoneSet } from '../zone/zone-set.js';
 import { parseName } from '../zone/name.js';
@@ -49,14 +50,15 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   collectDefaultMetrics({ register: registry });
   const specs = await resolveSegments(config);
   for (const spec of specs) await checkFoundingMembers(config.dataDir, spec.apex, spec.voters);
-  const wal = await openWal(config.dataDir, { log: (m) => logger.warn(m) });
+  const disk = registerDiskMetrics(registry);
+  const wal = await openWal(config.dataDir, { log: (m) => logger.warn(m), onSync: (_path, _bytes, ms) => disk.walSynced(ms) });
   warnOfUnhostedGroups(wal, specs, logger);
   const transport = await startTransport(config, specs, logger);
 
   const hosted = new Map<string, Hosted>();
   const views = new SwappableViewSource(ZoneSet.of([]));
   const publish = () => views.swap(ZoneSet.of([...hosted.values()].map((h) => h.group.view)));
-  for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, publish, logger) });
+  for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, publish, logger, disk) });
   publish();
   transport?.onMessage((apex, message) => hosted.get(apex)?.group.step(message));
   transport?.onUnreachable((peer) => hosted.forEach((h) => h.group.reportUnreachable(peer)));
@@ -91,7 +93,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   };
 }
 
-function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transport: Transport | undefined, publish: () => void, logger: Logger): SegmentGroup {
+function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transport: Transport | undefined, publish: () => void, logger: Logger, disk: DiskMetrics): SegmentGroup {
   return new SegmentGroup({
     apex: spec.apex,
     anchorId: config.id,
@@ -104,6 +106,7 @@ function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transpor
     snapshotSeconds: config.raft.snapshotSeconds,
     send: (messages) => transport?.send(spec.apex, messages),
     onView: publish,
+    onSnapshot: (bytes, seconds) => disk.snapshotTaken(spec.apex, bytes, seconds),
     logger,
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,
   });
