@@ -51,7 +51,7 @@ export interface SegmentGroupOptions {
   readonly onView: (view: ZoneView) => void;
   readonly logger: Logger;
   readonly random: () => number;
-  /** Take a snapshot and compact after at least this many applied entries (half the services, if more)… */
+  /** Take a snapshot and compact after at least this many applied entries (or half the services)… */
   readonly snapshotEvery?: number;
   /** …or after this many seconds with any new entry. */
   readonly snapshotSeconds?: number;
@@ -385,9 +385,9 @@ export class SegmentGroup {
 
   /**
    * Snapshot the state machine and compact the log behind it (Raft §7), after
-   * max(`snapshotEvery`, services / 2) entries, or after `snapshotSeconds` with anything new: the WAL is
-   * shared by every group and removes a file only once each group's snapshot covers it,
-   * so a quiet group must snapshot too or it pins the log forever.
+   * max(`snapshotEvery`, services / 2) entries, or after `snapshotSeconds` with anything
+   * new: the WAL is shared by every group and removes a file only once each group's
+   * snapshot covers it, so a quiet group must snapshot too or it pins the log forever.
    *
    * The state is captured at once (a shallow copy) and serialised SNAPSHOT_SLICE services
    * per event-loop turn while the loop goes on: in one piece, 126k services took ~250 ms,
