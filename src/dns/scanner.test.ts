@@ -29,6 +29,16 @@ describe('scanQuery: well-formed queries', () => {
     expect(q.questionEnd).toBe(17);
   });
 
+  it('gives each name its own labels while reusing the strings of labels seen lately', () => {
+    // 4,000 names of 3–4 labels through a 1,024-slot cache: slots collide all the time.
+    const names: string[][] = [];
+    for (let i = 0; i < 4000; i++) {
+      const name = [`svc-${i}`, `ns-${i % 97}`, 'svc', 'clusterset', 'local'].slice(i % 3 === 0 ? 1 : 0);
+      names.push(name);
+      expect(scan(buildQuery({ name: `${name.join('.').toUpperCase()}.` })).labels()).toEqual(name);
+    }
+  });
+
   it('folds ASCII only (RFC 4343 §3)', () => {
     const q = scan(buildQuery({ name: 'A\u00c0b.' }));
     expect(q.labels()).toEqual(['a\u00c0b']);

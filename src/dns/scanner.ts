@@ -34,6 +34,16 @@ export type ScanStatusValue = (typeof ScanStatus)[keyof typeof ScanStatus];
 /** The smallest RR: root owner (1) + type, class, TTL, RDLENGTH (10). */
 const MIN_RR_SIZE = 11;
 
+/** Slots of the label cache (a power of two): labels seen lately, by a hash of their text. */
+const LABEL_CACHE_SLOTS = 1024;
+const LABEL_CACHE: string[] = new Array<string>(LABEL_CACHE_SLOTS).fill('');
+
+/** Whether `label` equals `key` from `start` on for `label.length` characters. */
+function sameChars(label: string, key: string, start: number): boolean {
+  for (let k = 0; k < label.length; k++) if (label.charCodeAt(k) !== key.charCodeAt(start + k)) return false;
+  return true;
+}
+
 /** Scratch for lowercasing a name; a name never exceeds 255 octets. */
 const nameScratch = Buffer.alloc(MAX_NAME_OCTETS + 1);
 
@@ -66,15 +76,27 @@ export class ScannedQuery {
     return (this.flags & Flag.RD) !== 0;
   }
 
-  /** The qname as lowercased Labels (derived from `nameKey` only when a lookup needs it). */
+  /**
+   * The qname as lowercased Labels (derived from `nameKey` only when a lookup needs it).
+   * A label seen lately is reused from LABEL_CACHE rather than cut again: most labels of a
+   * query (the namespace, `svc`, `clusterset`, `local`) repeat from query to query, and a
+   * string each was a third of the garbage a cache-missing query left for the GC.
+   */
   labels(): Labels {
     const key = this.nameKey;
     const out: string[] = new Array(this.labelCount);
     let pos = 0;
     for (let i = 0; i < this.labelCount; i++) {
       const len = key.charCodeAt(pos);
-      out[i] = key.slice(pos + 1, pos + 1 + len);
-      pos += len + 1;
+      const start = pos + 1;
+      const end = start + len;
+      let hash = len;
+      for (let j = start; j < end; j++) hash = (Math.imul(hash, 31) + key.charCodeAt(j)) | 0;
+      const slot = hash & (LABEL_CACHE_SLOTS - 1);
+      const cached = LABEL_CACHE[slot]!;
+      if (cached.length === len && sameChars(cached, key, start)) out[i] = cached;
+      else out[i] = LABEL_CACHE[slot] = key.slice(start, end);
+      pos = end;
     }
     return out;
   }
