@@ -10,7 +10,8 @@
  */
 import { getSystemErrorName } from 'node:util';
 import { SERVER_UDP_SIZE, UDP_RECEIVE_BUFFER_BYTES } from './constants.js';
-import { ipv4Text, ipv6Text } from './ip-text.js';
+import { ipv6Text } from './ip-text.js';
+import { ipv4ToText } from '../zone/address.js';
 import type { QueryHandler } from './handler.js';
 import type { UdpBatchBinding, UdpBatchHandle } from './udp-batch-binding.js';
 import type { UdpListener } from './udp-listener.js';
@@ -100,7 +101,7 @@ export class BatchUdpListener implements UdpListener {
     last[0] = meta[m + 3]; last[1] = meta[m + 4]; last[2] = meta[m + 5]; last[3] = meta[m + 6];
     this.#lastFamily = family;
     const at = (m + 3) * 4;
-    this.#lastText = family === 6 ? ipv6Text(this.#metaBytes, at) : ipv4Text(this.#metaBytes, at);
+    this.#lastText = family === 6 ? ipv6Text(this.#metaBytes, at) : ipv4ToText(this.#metaBytes, at);
     return this.#lastText;
   }
 }

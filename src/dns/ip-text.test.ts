@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ipv4Text, ipv6Text } from './ip-text.js';
+import { ipv6Text } from './ip-text.js';
+import { ipv4ToText } from '../zone/address.js';
 
 /** The 16 bytes of an IPv6 address written as eight full groups (no `::`, so no parsing to trust). */
 function v6Bytes(eightGroups: string): Uint8Array {
@@ -10,8 +11,8 @@ function v6Bytes(eightGroups: string): Uint8Array {
 
 describe('ip text forms', () => {
   it('writes dotted quads', () => {
-    expect(ipv4Text(Uint8Array.of(9, 127, 0, 0, 1), 1)).toBe('127.0.0.1');
-    expect(ipv4Text(Uint8Array.of(255, 255, 255, 255), 0)).toBe('255.255.255.255');
+    expect(ipv4ToText(Uint8Array.of(9, 127, 0, 0, 1), 1)).toBe('127.0.0.1');
+    expect(ipv4ToText(Uint8Array.of(255, 255, 255, 255), 0)).toBe('255.255.255.255');
   });
 
   it.each([

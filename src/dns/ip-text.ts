@@ -1,14 +1,10 @@
 /**
- * Text forms of raw client addresses, as inet_ntop(3) writes them (and so as Node's dgram
- * reports a sender): the zone module's dotted quads and RFC 5952 §4 IPv6 text, except
- * that an IPv4-mapped address (RFC 4291 §2.5.5.2) ends in a dotted quad (RFC 5952 §5).
+ * IPv6 client addresses as inet_ntop(3) writes them (and so as Node's dgram reports a
+ * sender): the zone module's RFC 5952 §4 text, except that an IPv4-mapped address
+ * (RFC 4291 §2.5.5.2) ends in a dotted quad (RFC 5952 §5). IPv4 needs nothing beyond
+ * zone/address.ts ipv4ToText.
  */
 import { ipv4ToText, ipv6ToText } from '../zone/address.js';
-
-/** `bytes[at..at+4)` as a dotted quad. */
-export function ipv4Text(bytes: Uint8Array, at: number): string {
-  return ipv4ToText(bytes, at);
-}
 
 /** `bytes[at..at+16)` in RFC 5952 form, `::ffff:a.b.c.d` for an IPv4-mapped address. */
 export function ipv6Text(bytes: Uint8Array, at: number): string {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExpireLeases, SegmentCommand } from './commands.js';
 import { LeaseTracker, type Lease } from './lease-tracker.js';
 import { SegmentState } from './state.js';
+import { mulberry32 } from '../raft/rand.js';
 
 /** Full-scan reference: a lease's clock starts when a pass first sees its generation. */
 class ScanTracker {
@@ -36,20 +37,8 @@ class ScanTracker {
 const flatten = (commands: readonly ExpireLeases[]): string[] =>
   commands.flatMap((c) => c.exports.map((e) => `${e.namespace}/${e.service}/${c.cluster}@${e.generation}`)).sort();
 
-/** A small seeded PRNG (mulberry32), so a failing history replays exactly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 function history(seed: number): void {
-  const rand = random(seed);
+  const rand = mulberry32(seed); // seeded: a failing history replays exactly
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   let now = 0;
   const state = new SegmentState();

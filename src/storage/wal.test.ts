@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrCompacted } from '../raft/errors.js';
@@ -23,10 +22,22 @@ beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
   log.lines.length = 0;
 });
+const copies: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const w of open.splice(0)) await w.close();
   await cleanup();
+  for (const remove of copies.splice(0)) await remove();
 });
+
+/** The WAL as a SIGKILL now would leave it: `dir` copied as it is on disk, opened. */
+async function openCrashCopy(): Promise<Wal> {
+  const copy = await tempDir('anchordns-crash-copy-');
+  copies.push(copy.cleanup);
+  await cp(dir, copy.dir, { recursive: true });
+  const w = await openWal(copy.dir, { log: log.log });
+  open.push(w);
+  return w;
+}
 
 const cs = { ...EMPTY_CONF_STATE, voters: ['a', 'b', 'c'] };
 
@@ -81,25 +92,14 @@ describe('wal: persist and recover', () => {
   });
 
   it('recovers commit 1 from the entries write that carried it, after a crash', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'anchordns-deferred-'));
-    const wal = await openWal(dir);
-    const g = wal.group('g');
+    const g = (await reopen()).group('g');
     await g.save({ entries: [ent(1, 1)], hardState: { term: 1, vote: 'a', commit: 0 } });
     await g.save({ hardState: { term: 1, vote: 'a', commit: 1 }, mustSync: false });
     await g.save({ entries: [ent(2, 1)] }); // carries commit 1
     await g.save({ hardState: { term: 1, vote: 'a', commit: 2 }, mustSync: false }); // lost with the "crash"
-    const copy = await mkdtemp(join(tmpdir(), 'anchordns-deferred-copy-'));
-    await cp(dir, copy, { recursive: true }); // the disk as a SIGKILL would leave it
-    await wal.close();
-    const recovered = await openWal(copy);
-    try {
-      expect(recovered.group('g').initialState().hardState.commit).toBe(1);
-      expect(recovered.group('g').lastIndex()).toBe(2);
-    } finally {
-      await recovered.close();
-      await rm(dir, { recursive: true, force: true });
-      await rm(copy, { recursive: true, force: true });
-    }
+    const recovered = (await openCrashCopy()).group('g');
+    expect(recovered.initialState().hardState.commit).toBe(1);
+    expect(recovered.lastIndex()).toBe(2);
   });
 
   it('keeps a commit index deferred through a Ready with nothing to write', async () => {
@@ -115,24 +115,13 @@ describe('wal: persist and recover', () => {
   });
 
   it('writes a deferred commit index with a compaction, and starts after a crash that follows it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'anchordns-deferred-'));
-    const wal = await openWal(dir);
-    const g = wal.group('g');
+    const g = (await reopen()).group('g');
     await g.save({ entries: ents(1, 10, 1), hardState: { term: 1, vote: 'a', commit: 0 } });
     await g.save({ hardState: { term: 1, vote: 'a', commit: 10 }, mustSync: false });
     await g.compact(8);
-    const copy = await mkdtemp(join(tmpdir(), 'anchordns-deferred-copy-'));
-    await cp(dir, copy, { recursive: true }); // the disk as a SIGKILL would leave it
-    await wal.close();
-    const recovered = await openWal(copy);
-    try {
-      expect(recovered.group('g').initialState().hardState.commit).toBe(10);
-      expect(recovered.group('g').firstIndex()).toBe(9);
-    } finally {
-      await recovered.close();
-      await rm(dir, { recursive: true, force: true });
-      await rm(copy, { recursive: true, force: true });
-    }
+    const recovered = (await openCrashCopy()).group('g');
+    expect(recovered.initialState().hardState.commit).toBe(10);
+    expect(recovered.firstIndex()).toBe(9);
   });
 
   it('starts with commit at least the snapshot index, whatever the hard state on disk says', async () => {

@@ -237,15 +237,18 @@ function readLabels(buf: Uint8Array, offset: number, count: number): Labels {
   return labels;
 }
 
-/** Scratch space for latin1: one label at most. */
-const LABEL_SCRATCH = Buffer.alloc(MAX_LABEL_OCTETS);
+/** Scratch space for latin1: a label, or the RDATA of most records. */
+const LATIN1_SCRATCH = Buffer.alloc(512);
 
 /**
  * `len` octets of `buf` at `at` as a latin1 string, allocating only the string: a spread
  * of a subarray cost ~1 KB of garbage per name, and names in RDATA are decoded for the
- * additional section of every SRV, MX and NS answer.
+ * additional section of every SRV, MX and NS answer. (A view of `buf.buffer` would not
+ * do either: it moves a small array's bytes out of the V8 heap for good, see
+ * rdata-build.ts putUint16.)
  */
-function latin1(buf: Uint8Array, at: number, len: number): string {
-  for (let i = 0; i < len; i++) LABEL_SCRATCH[i] = buf[at + i];
-  return LABEL_SCRATCH.toString('latin1', 0, len);
+export function latin1(buf: Uint8Array, at: number, len: number): string {
+  if (len > LATIN1_SCRATCH.length) return Buffer.from(buf.subarray(at, at + len)).toString('latin1');
+  for (let i = 0; i < len; i++) LATIN1_SCRATCH[i] = buf[at + i];
+  return LATIN1_SCRATCH.toString('latin1', 0, len);
 }

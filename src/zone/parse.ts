@@ -53,9 +53,9 @@ const MAX_INCLUDE_DEPTH = 16;
  * is read, so the memory used is the zone's, not the file's records as well.
  */
 export function parseZoneText(text: string, options: ParseOptions = {}): Zone {
-  const zone = new ZoneTextParser(options);
-  zone.feed(text);
-  return zone.finish();
+  const parser = new ZoneTextParser(options);
+  parser.feed(text);
+  return parser.finish();
 }
 
 /**

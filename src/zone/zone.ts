@@ -17,7 +17,7 @@
 import type { Labels, LookupResult, RRset, ZoneView } from './types.js';
 import { RRType } from './types.js';
 import { ZoneError } from './errors.js';
-import { checkName, isSubdomain, lowerName, nameToText } from './name.js';
+import { checkName, isSubdomain, latin1, lowerName, nameToText } from './name.js';
 import { rdataTarget, soaFields } from './rdata-build.js';
 import { ZoneNode, EMPTY_RRSETS, ensureNode, forEachChild, insertRRset, shareLabels } from './tree.js';
 import { lookup } from './lookup.js';
@@ -223,18 +223,8 @@ class Merger {
   }
 }
 
-/**
- * RDATA as a latin1 string, for deduplication. Copied through a scratch Buffer: taking a
- * view of `rdata.buffer` would move a small array's bytes out of the V8 heap for good
- * (see rdata-build.ts putUint16).
- */
-export function key(rdata: Uint8Array): string {
-  if (rdata.length > KEY_SCRATCH.length) return Buffer.from(rdata).toString('latin1');
-  KEY_SCRATCH.set(rdata);
-  return KEY_SCRATCH.toString('latin1', 0, rdata.length);
-}
-
-const KEY_SCRATCH = Buffer.alloc(512);
+/** RDATA as a latin1 string, for deduplication. */
+export const key = (rdata: Uint8Array): string => latin1(rdata, 0, rdata.length);
 
 export function dedupe(rrset: RRset): RRset {
   if (rrset.rdata.length < 2) return rrset;
