@@ -91,6 +91,22 @@ export class ByteWriter {
   view(): Uint8Array {
     return this.#buf.subarray(0, this.#len);
   }
+
+  /**
+   * A copy of the bytes written so far, then empties the writer for reuse. The scratch
+   * buffer stays (a fresh 64 KiB one per batch was 64 KiB of ArrayBuffer per write, enough
+   * to drive V8 into a full GC every few hundred writes); one that grew past `keepBytes`
+   * for a large batch is let go.
+   */
+  takeCopy(keepBytes: number): Uint8Array {
+    const out = this.#buf.slice(0, this.#len);
+    this.#len = 0;
+    if (this.#buf.length > keepBytes) {
+      this.#buf = new Uint8Array(keepBytes);
+      this.#view = new DataView(this.#buf.buffer);
+    }
+    return out;
+  }
 }
 
 export class ByteReader {

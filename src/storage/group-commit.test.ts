@@ -32,6 +32,24 @@ describe('group commit', () => {
     expect(gc.stats.syncs).toBe(2);
   });
 
+  it('hands each batch bytes of its own: later batches, large or small, never overwrite them', async () => {
+    const held: { bytes: Uint8Array; records: readonly WalRecord[] }[] = [];
+    let release: () => void = () => undefined;
+    const gc = new GroupCommitter(async (bytes, records) => {
+      held.push({ bytes, records });
+      if (held.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const big: WalRecord = { type: RecordType.Entries, group: 'a', entries: [{ term: 1, index: 1, type: 0, data: new Uint8Array(200_000).fill(7) }] };
+    const first = gc.submit([hs('a', 1)]);
+    await new Promise((r) => setImmediate(r));
+    const second = gc.submit([big]); // encoded while the first batch is still being written
+    release();
+    await Promise.all([first, second]);
+    await gc.submit([hs('b', 3)]);
+    expect(held.map((h) => h.records.length)).toEqual([1, 1, 1]);
+    for (const h of held) expect(scanRecords(h.bytes).records.map((r) => r.record)).toEqual(h.records);
+  });
+
   it('skips the sync only when no submitter in the batch needs it', async () => {
     const syncs: boolean[] = [];
     const gc = new GroupCommitter(async (_b, _r, sync) => void syncs.push(sync));

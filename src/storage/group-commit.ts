@@ -15,6 +15,9 @@ import { ByteWriter } from './bytes.js';
 import { WalClosedError, WalFailedError } from './errors.js';
 import { encodeRecord, type WalRecord } from './wal-record.js';
 
+/** Encoding scratch kept between batches; a batch's bytes are copied out of it. */
+const SCRATCH_BYTES = 1 << 16;
+
 /** Writes one batch, and fdatasyncs it when `sync`; resolves once that is done. */
 export type BatchSink = (bytes: Uint8Array, records: readonly WalRecord[], sync: boolean) => Promise<void>;
 
@@ -32,7 +35,7 @@ export interface CommitStats {
 
 export class GroupCommitter {
   readonly #sink: BatchSink;
-  #buf = new ByteWriter(1 << 16);
+  readonly #buf = new ByteWriter(SCRATCH_BYTES);
   #records: WalRecord[] = [];
   #waiters: Waiter[] = [];
   /** Whether any submit in the current batch needs fdatasync. */
@@ -92,12 +95,11 @@ export class GroupCommitter {
   }
 
   async #flush(): Promise<void> {
-    const bytes = this.#buf.view();
+    const bytes = this.#buf.takeCopy(SCRATCH_BYTES);
     const records = this.#records;
     const waiters = this.#waiters;
     const sync = this.#sync;
     this.#sync = false;
-    this.#buf = new ByteWriter(1 << 16);
     this.#records = [];
     this.#waiters = [];
     try {
