@@ -4,6 +4,7 @@
  * fsynced (etcd-io/etcd#6368 lost a renamed WAL file exactly this way; Raft report §4.4
  * item 18), so every such step here ends with `fsyncDir`.
  */
+import { writeSync } from 'node:fs';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 
@@ -23,6 +24,12 @@ export async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void>
     const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
     off += bytesWritten;
   }
+}
+
+/** writeAll on the calling thread: blocks the event loop until the kernel has every byte. */
+export function writeAllBlocking(fh: FileHandle, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fh.fd, bytes, off, bytes.length - off);
 }
 
 /**

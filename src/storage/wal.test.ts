@@ -77,6 +77,26 @@ describe('wal: persist and recover', () => {
     expect(wal.stats.records).toBe(50);
   });
 
+  it('writes small batches on the event loop, large ones and all on a slow disk through the thread pool; both recover', async () => {
+    const wal = await reopen({ inlineWrites: { maxMs: 1000, maxBytes: 4096 } });
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 2, 1) }); // the first write after open also syncs what was there
+    await g.save({ entries: [ent(3, 1)] });
+    expect(wal.inlineWrites).toBe(1);
+    const big = { ...ent(4, 1), data: new Uint8Array(10_000).fill(9) };
+    await g.save({ entries: [big] });
+    expect(wal.inlineWrites).toBe(1);
+    await wal.close();
+    const slow = await reopen({ inlineWrites: { maxMs: 0, maxBytes: 4096 } });
+    await slow.group('g').save({ entries: [ent(5, 1)] });
+    await slow.group('g').save({ entries: [ent(6, 1)] });
+    expect(slow.inlineWrites).toBe(0);
+    const r = (await openCrashCopy()).group('g');
+    expect(r.lastIndex()).toBe(6);
+    expect(r.entries(1, 7, Infinity).map((e) => e.data.length)).toEqual([4, 4, 4, 10_000, 4, 4]);
+    expect(r.entries(4, 5, Infinity)[0].data).toEqual(big.data);
+  });
+
   it('defers a commit-only hard state (mustSync false) to the next write, or to close', async () => {
     const wal = await reopen();
     const g = wal.group('g');

@@ -19,7 +19,8 @@ import type { Snapshot } from '../raft/types.js';
 import { DiskStorage, type GroupSink } from './disk-storage.js';
 import { ByteWriter } from './bytes.js';
 import { WalClosedError } from './errors.js';
-import { fsyncDir, removeDurably, writeAll } from './fsutil.js';
+import { fsyncDir, removeDurably, writeAll, writeAllBlocking } from './fsutil.js';
+import { DEFAULT_INLINE_WRITE_LIMITS, InlineWritePolicy, type InlineWriteLimits } from './inline-writes.js';
 import { GroupCommitter, type CommitStats } from './group-commit.js';
 import { lockDir } from './lock.js';
 import { LogMirror } from './log-mirror.js';
@@ -40,6 +41,8 @@ export interface WalOptions {
    * the sync took: for a `wal_fsync_duration_seconds` metric, and for power-loss tests.
    */
   readonly onSync?: (path: string, durableBytes: number, ms: number) => void;
+  /** When a synced batch may be written on the event loop (inline-writes.ts). */
+  readonly inlineWrites?: InlineWriteLimits;
 }
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -81,12 +84,13 @@ async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock:
   const snapIndex = new Map<string, number>();
   for (const [g, s] of loaded) snapIndex.set(g, s.metadata.index);
   const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
-  return new Wal({ walDir, snaps, segments, fh, dsync, size, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync, unlock });
+  return new Wal({ walDir, snaps, segments, fh, dsync, size, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync, inlineWrites: opts.inlineWrites ?? DEFAULT_INLINE_WRITE_LIMITS, unlock });
 }
 
 /**
  * A second handle on a segment whose writes are durable when they return (O_DSYNC): one
- * thread-pool round trip for a synced batch instead of two (write, then fdatasync). The
+ * system call for a synced batch instead of two (write, then fdatasync), made on the event
+ * loop while the disk is fast, else one thread-pool round trip (inline-writes.ts). The
  * kernel flushes only the range written through it, so it is used only when every byte
  * before that range is already durable (Wal.#unsynced).
  */
@@ -115,6 +119,7 @@ interface WalInit {
   snapIndex: Map<string, number>;
   segmentBytes: number;
   onSync: WalOptions['onSync'];
+  inlineWrites: InlineWriteLimits;
   unlock: () => Promise<void>;
 }
 
@@ -131,6 +136,7 @@ export class Wal implements GroupSink {
   readonly #segmentBytes: number;
   readonly #committer: GroupCommitter;
   readonly #onSync: NonNullable<WalOptions['onSync']>;
+  readonly #inline: InlineWritePolicy;
   readonly #unlock: () => Promise<void>;
   #fh: FileHandle;
   /** The same file opened with O_DSYNC (see openDsync). */
@@ -142,6 +148,7 @@ export class Wal implements GroupSink {
   #unsynced = true;
   #size: number;
   #checkpointBytes = 0;
+  #inlineWrites = 0;
   #closed = false;
 
   constructor(init: WalInit) {
@@ -156,6 +163,7 @@ export class Wal implements GroupSink {
     this.#snapIndex = init.snapIndex;
     this.#segmentBytes = init.segmentBytes;
     this.#onSync = init.onSync ?? (() => undefined);
+    this.#inline = new InlineWritePolicy(init.inlineWrites);
     this.#unlock = init.unlock;
     this.#committer = new GroupCommitter((bytes, records, sync) => this.#writeBatch(bytes, records, sync));
   }
@@ -187,6 +195,11 @@ export class Wal implements GroupSink {
 
   get stats(): Readonly<CommitStats> {
     return this.#committer.stats;
+  }
+
+  /** Synced batches written on the event loop rather than the thread pool (inline-writes.ts). */
+  get inlineWrites(): number {
+    return this.#inlineWrites;
   }
 
   /** @internal GroupSink: queue records for the next group commit. */
@@ -245,9 +258,16 @@ export class Wal implements GroupSink {
     const seg = this.#segments[this.#segments.length - 1];
     if (sync && !this.#unsynced) {
       const t0 = performance.now();
-      await writeAll(this.#dsync, bytes);
+      if (this.#inline.inline(bytes.length)) {
+        writeAllBlocking(this.#dsync, bytes);
+        this.#inlineWrites++;
+      } else {
+        await writeAll(this.#dsync, bytes);
+      }
+      const ms = performance.now() - t0;
+      this.#inline.observe(ms);
       this.#size += bytes.length;
-      this.#onSync(seg.path, this.#size, performance.now() - t0);
+      this.#onSync(seg.path, this.#size, ms);
     } else {
       await writeAll(this.#fh, bytes);
       this.#size += bytes.length;
