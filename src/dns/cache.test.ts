@@ -30,15 +30,23 @@ describe('ResponseCache', () => {
     const cache = new ResponseCache(10);
     const response = Buffer.from([1, 2, 3]);
     cache.set('k', response);
-    expect(cache.get('k')).toBe(response);
+    expect(cache.get('k')).toBe('\x01\x02\x03');
     cache.clear();
     expect(cache.get('k')).toBeUndefined();
     cache.set('k', response);
-    expect(cache.get('k')).toBe(response);
+    expect(cache.get('k')).toBe('\x01\x02\x03');
+  });
+
+  it('stores a copy: the buffer it was given may be reused', () => {
+    const cache = new ResponseCache(10);
+    const response = Buffer.from([0x80, 0xff, 7]);
+    cache.set('k', response);
+    response.fill(0);
+    expect(Buffer.from(cache.get('k') ?? '', 'latin1')).toEqual(Buffer.from([0x80, 0xff, 7]));
   });
 
   it('patchInto copies ID, question spelling, RD and CD from the query', () => {
-    const stored = Buffer.from(buildQuery({ id: 1, name: 'www.example.', flags: 0x8100 }));
+    const stored = Buffer.from(buildQuery({ id: 1, name: 'www.example.', flags: 0x8100 })).toString('latin1');
     const msg = buildQuery({ id: 0xabcd, name: 'WwW.ExAmPlE.', flags: 0x0010 });
     const out = Buffer.alloc(stored.length + 2);
     patchInto(stored, msg, scanned(msg), out, 2);

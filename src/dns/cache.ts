@@ -23,8 +23,11 @@
  * table of 32-bit fingerprints indexed by the same hash; a collision only delays or
  * advances one admission.
  *
- * Stored buffers are the responses as sent, never copied again and never written to
- * (hits copy out of them), so holding them is safe while a send is in flight.
+ * Stored form: the response bytes as a one-byte (latin1) string, a copy made once at
+ * admission. A Buffer of the response as sent was a slice of Node's 8 KiB allocation pool,
+ * and one live slice keeps its whole pool: at 100k names a dnsperf run grew external
+ * memory from 10 to 57 MB and RSS by 41 MB. A string costs its length plus a header, and
+ * a hit writes it straight into the reply.
  */
 import { LRUCache } from 'lru-cache';
 import { Flag, HEADER_SIZE } from './constants.js';
@@ -38,7 +41,8 @@ const CD_BYTE3 = Flag.CD;
 interface Entry {
   /** The view generation the response was built from. */
   readonly generation: number;
-  readonly response: Buffer;
+  /** The response's bytes, one char code each. */
+  readonly response: string;
 }
 
 export class ResponseCache {
@@ -68,7 +72,8 @@ export class ResponseCache {
     return q.nameKey + String.fromCharCode(0, q.qtype, q.qclass, shape, limit);
   }
 
-  get(key: string): Buffer | undefined {
+  /** The stored response's bytes (latin1), for patchInto. */
+  get(key: string): string | undefined {
     const entry = this.#lru.get(key);
     if (entry === undefined) return undefined;
     if (entry.generation === this.#generation) return entry.response;
@@ -76,9 +81,9 @@ export class ResponseCache {
     return undefined;
   }
 
-  /** Stores `response`, which nobody may write to afterwards. */
+  /** Stores a copy of `response`. */
   set(key: string, response: Buffer): void {
-    this.#lru.set(key, { generation: this.#generation, response });
+    this.#lru.set(key, { generation: this.#generation, response: response.toString('latin1') });
   }
 
   /**
@@ -99,12 +104,12 @@ export class ResponseCache {
  * question bytes as the query spelled them, and RD/CD copied (RFC 1035 §4.1.1, RFC 4035
  * §3.1.6).
  */
-export function patchInto(cached: Buffer, msg: Uint8Array, q: ScannedQuery, out: Buffer, at: number): void {
-  cached.copy(out, at);
+export function patchInto(cached: string, msg: Uint8Array, q: ScannedQuery, out: Buffer, at: number): void {
+  out.write(cached, at, cached.length, 'latin1');
   out[at] = msg[0];
   out[at + 1] = msg[1];
-  out[at + 2] = (cached[2] & ~RD_BYTE2) | (msg[2] & RD_BYTE2);
-  out[at + 3] = (cached[3] & ~CD_BYTE3) | (msg[3] & CD_BYTE3);
+  out[at + 2] = (cached.charCodeAt(2) & ~RD_BYTE2) | (msg[2] & RD_BYTE2);
+  out[at + 3] = (cached.charCodeAt(3) & ~CD_BYTE3) | (msg[3] & CD_BYTE3);
   out.set(msg.subarray(HEADER_SIZE, q.questionEnd), at + HEADER_SIZE);
 }
 

@@ -101,7 +101,7 @@ export class Responder {
     const out = Buffer.allocUnsafe(prefix + cached.length);
     if (prefix !== 0) out.writeUInt16BE(cached.length, 0);
     patchInto(cached, msg, q, out, prefix);
-    this.lastRcode = cached[3] & 0xf;
+    this.lastRcode = cached.charCodeAt(3) & 0xf;
     return out;
   }
 
