@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { BatchUdpListener } from './batch-udp.js';
 import { udpBatchBinding } from './udp-batch-binding.js';
 
-const echo = (msg: Buffer): Buffer => Buffer.from(msg).reverse();
+const echo = (msg: Buffer, _family: 4 | 6, _client: string, out: Buffer, at: number): number => {
+  out.set(Buffer.from(msg).reverse(), at);
+  return msg.length;
+};
 const failOnError = (err: Error): never => {
   throw err;
 };

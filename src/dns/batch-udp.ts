@@ -6,19 +6,20 @@
  *
  * The three buffers are shared with the addon for the socket's life: queries are read in
  * place (the handler must not keep `msg` past its return, and none of ours does), and
- * replies are copied into their slot, so the responder's buffers are never held by a send.
+ * the handler writes each reply into its slot, so no Buffer is made per reply and the
+ * responder's own buffers are never held by a send.
  */
 import { getSystemErrorName } from 'node:util';
 import { SERVER_UDP_SIZE, UDP_RECEIVE_BUFFER_BYTES } from './constants.js';
 import { ipv6Text } from './ip-text.js';
 import { ipv4ToText } from '../zone/address.js';
-import type { QueryHandler } from './handler.js';
+import type { UdpIntoHandler } from './handler.js';
 import type { UdpBatchBinding, UdpBatchHandle } from './udp-batch-binding.js';
 import type { UdpListener } from './udp-listener.js';
 
 export class BatchUdpListener implements UdpListener {
   readonly #native: UdpBatchBinding;
-  readonly #handler: QueryHandler;
+  readonly #handler: UdpIntoHandler;
   readonly #family: 4 | 6;
   readonly #ipv6Only: boolean;
   readonly #input: Buffer;
@@ -33,7 +34,7 @@ export class BatchUdpListener implements UdpListener {
 
   readonly #onError: (err: Error) => void;
 
-  constructor(native: UdpBatchBinding, host: string, handler: QueryHandler, onError: (err: Error) => void, ipv6Only: boolean) {
+  constructor(native: UdpBatchBinding, host: string, handler: UdpIntoHandler, onError: (err: Error) => void, ipv6Only: boolean) {
     // A UDP reply never exceeds SERVER_UDP_SIZE (RFC 6891 §6.2.5 as the responder applies it).
     if (native.OUT_SLOT < SERVER_UDP_SIZE) throw new Error(`udp-batch: output slots of ${native.OUT_SLOT} bytes cannot hold a ${SERVER_UDP_SIZE}-byte reply`);
     this.#native = native;
@@ -83,10 +84,10 @@ export class BatchUdpListener implements UdpListener {
       // long, so it is dropped like any other message that cannot be parsed.
       if (length < 0) continue;
       const start = slot * IN_SLOT;
-      const reply = this.#handler(this.#input.subarray(start, start + length), 'udp', this.#family, this.#client(m));
-      if (reply === null || this.#handle === null) continue;
-      this.#output.set(reply, slot * OUT_SLOT);
-      meta[m + META_REPLY] = reply.length;
+      // The reply is written straight into its slot (OUT_SLOT 4 KiB ≥ SERVER_UDP_SIZE).
+      const replyLength = this.#handler(this.#input.subarray(start, start + length), this.#family, this.#client(m), this.#output, slot * OUT_SLOT);
+      if (replyLength < 0 || this.#handle === null) continue;
+      meta[m + META_REPLY] = replyLength;
     }
   };
 

@@ -81,9 +81,9 @@ export class ResponseCache {
     return undefined;
   }
 
-  /** Stores a copy of `response`. */
-  set(key: string, response: Buffer): void {
-    this.#lru.set(key, { generation: this.#generation, response: response.toString('latin1') });
+  /** Stores a copy of the first `length` bytes of `response`. */
+  set(key: string, response: Buffer, length = response.length): void {
+    this.#lru.set(key, { generation: this.#generation, response: response.toString('latin1', 0, length) });
   }
 
   /**

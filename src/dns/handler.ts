@@ -14,6 +14,19 @@ import { presentName } from './present.js';
 /** Answers one message; returns the bytes to send (length-prefixed for TCP) or null. */
 export type QueryHandler = (msg: Buffer, transport: Transport, family: 4 | 6, client: string) => Buffer | null;
 
+/**
+ * Answers one UDP message into `out` at `at` (room for SERVER_UDP_SIZE bytes); returns
+ * the reply's length, or -1 for no reply.
+ */
+export type UdpIntoHandler = (msg: Buffer, family: 4 | 6, client: string, out: Buffer, at: number) => number;
+
+export interface QueryHandlers {
+  /** For TCP and the dgram UDP engine. */
+  readonly answer: QueryHandler;
+  /** For the batched UDP engine, which sends from its own reply slots. */
+  readonly answerUdpInto: UdpIntoHandler;
+}
+
 export interface HandlerOptions {
   responder: Responder;
   metrics?: DnsMetrics;
@@ -21,22 +34,43 @@ export interface HandlerOptions {
   logger?: Logger;
 }
 
-export function createQueryHandler(options: HandlerOptions): QueryHandler {
+export function createQueryHandlers(options: HandlerOptions): QueryHandlers {
   const { responder, metrics, queryLog, logger } = options;
-  return (msg, transport, family, client) => {
-    const started = metrics === undefined ? 0 : performance.now();
-    let reply: Buffer | null;
-    try {
-      reply = responder.respond(msg, transport, family, client);
-    } catch (err) {
-      logger?.error({ err }, 'dns: query handling failed');
-      reply = servfail(msg, transport);
-      responder.lastRcode = Rcode.SERVFAIL;
-    }
-    if (reply === null) return null;
+  const failed = (err: unknown, msg: Buffer, transport: Transport): Buffer | null => {
+    logger?.error({ err }, 'dns: query handling failed');
+    responder.lastRcode = Rcode.SERVFAIL;
+    return servfail(msg, transport);
+  };
+  const answered = (started: number, transport: Transport, client: string): void => {
     metrics?.response(responder.lastRcode, (performance.now() - started) / 1000);
     if (queryLog !== undefined) logQuery(queryLog, responder, transport, client);
-    return reply;
+  };
+  const now = (): number => (metrics === undefined ? 0 : performance.now());
+  return {
+    answer: (msg, transport, family, client) => {
+      const started = now();
+      let reply: Buffer | null;
+      try {
+        reply = responder.respond(msg, transport, family, client);
+      } catch (err) {
+        reply = failed(err, msg, transport);
+      }
+      if (reply !== null) answered(started, transport, client);
+      return reply;
+    },
+    answerUdpInto: (msg, family, client, out, at) => {
+      const started = now();
+      let length: number;
+      try {
+        length = responder.respondInto(msg, family, client, out, at);
+      } catch (err) {
+        const reply = failed(err, msg, 'udp');
+        if (reply !== null) out.set(reply, at);
+        length = reply?.length ?? -1;
+      }
+      if (length >= 0) answered(started, 'udp', client);
+      return length;
+    },
   };
 }
 

@@ -173,3 +173,35 @@ describe('Responder: cache', () => {
     expect(reply.readUInt16BE(0)).toBe(reply.length - 2);
   });
 });
+
+describe('Responder: replies written into a caller buffer (batched UDP)', () => {
+  it('writes the bytes respond() returns, built or cached, at the offset, and nothing beyond them', () => {
+    const { r } = responder();
+    const into = responder().r;
+    const questions: QuerySpec[] = [
+      { name: 'host.example.', id: 7 }, { name: 'HOST.example.', id: 8 }, { name: 'host.example.', id: 9, flags: 0 },
+      { name: 'nope.example.', edns: {} }, { name: 'sub.example.' }, { name: 'fail.example.' },
+    ];
+    for (const spec of questions) {
+      const msg = buildQuery(spec);
+      const expected = r.respond(msg, 'udp', 4)!;
+      const out = Buffer.alloc(2048, 0xee);
+      const length = into.respondInto(msg, 4, '', out, 1000);
+      expect(length).toBe(expected.length);
+      expect(out.subarray(1000, 1000 + length)).toEqual(expected);
+      expect(out.subarray(0, 1000).every((b) => b === 0xee)).toBe(true);
+      expect(out.subarray(1000 + length).every((b) => b === 0xee)).toBe(true);
+      expect(into.lastRcode).toBe(r.lastRcode);
+    }
+    expect(into.cachedResponses).toBe(1); // host.example A, admitted on its second miss, then hit
+  });
+
+  it('writes nothing and returns -1 for a message that gets no reply', () => {
+    const { r } = responder();
+    const response = buildQuery({ name: 'host.example.' });
+    response[2] |= 0x80; // QR set: a response is never answered
+    const out = Buffer.alloc(64, 0xee);
+    expect(r.respondInto(response, 4, '', out, 0)).toBe(-1);
+    expect(out.every((b) => b === 0xee)).toBe(true);
+  });
+});

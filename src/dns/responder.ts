@@ -1,7 +1,8 @@
 /**
  * The query → response path, independent of sockets: scan the query, answer from the
  * response cache or from a lookup in the current zone view, encode, and hand back the
- * bytes to send (prefixed with the RFC 1035 §4.2.2 length for TCP).
+ * bytes to send (prefixed with the RFC 1035 §4.2.2 length for TCP), or write them straight
+ * into a caller's buffer (the batched UDP engine's reply slots: no Buffer per reply).
  *
  * One Responder serves every socket of a server: JavaScript runs one message at a time,
  * so the scanned query and the writer's buffer are reused without locking.
@@ -62,6 +63,8 @@ export class Responder {
   #client = '';
   /** The RCODE of the last response (extended RCODEs included), for metrics and logs. */
   lastRcode = 0;
+  /** The cached response #answer found, or null when the reply is in the writer. */
+  #hit: string | null = null;
 
   constructor(options: ResponderOptions) {
     const size = options.cacheSize ?? DEFAULT_CACHE_SIZE;
@@ -84,29 +87,62 @@ export class Responder {
    * answering becomes SERVFAIL.
    */
   respond(msg: Buffer, transport: Transport, family: 4 | 6, client = ''): Buffer | null {
-    const q = this.query;
-    this.#client = client;
-    if (scanQuery(msg, q) === ScanStatus.Drop) return null;
-    this.#metrics?.request(transport, family, q.qtype);
+    const length = this.#answer(msg, transport, family, client);
+    if (length < 0) return null;
     const prefix = transport === 'tcp' ? 2 : 0;
-    if (q.status !== ScanStatus.Ok || q.ednsVersion !== 0 || this.#cache === null) return this.#build(msg, q, transport, prefix, null);
-    const limit = responseLimit(q, transport);
-    const key = ResponseCache.key(q, limit);
-    const cached = this.#cache.get(key);
-    if (cached === undefined) {
-      this.#metrics?.cacheMiss();
-      return this.#build(msg, q, transport, prefix, key);
-    }
-    this.#metrics?.cacheHit();
-    const out = Buffer.allocUnsafe(prefix + cached.length);
-    if (prefix !== 0) out.writeUInt16BE(cached.length, 0);
-    patchInto(cached, msg, q, out, prefix);
-    this.lastRcode = cached.charCodeAt(3) & 0xf;
+    const out = Buffer.allocUnsafe(prefix + length);
+    if (prefix !== 0) out.writeUInt16BE(length, 0);
+    this.#copyOut(msg, out, prefix);
     return out;
   }
 
-  /** Builds into the writer, copies out, and stores cacheable responses under `key`. */
-  #build(msg: Buffer, q: ScannedQuery, transport: Transport, prefix: number, key: string | null): Buffer {
+  /**
+   * The UDP response to `msg`, written into `out` at `at` (room for SERVER_UDP_SIZE bytes
+   * needed); returns its length, or -1 when the message gets no reply. Never throws.
+   */
+  respondInto(msg: Buffer, family: 4 | 6, client: string, out: Buffer, at: number): number {
+    const length = this.#answer(msg, 'udp', family, client);
+    if (length >= 0) this.#copyOut(msg, out, at);
+    return length;
+  }
+
+  /**
+   * Answers `msg`: from the cache (kept in #hit) or built into the writer, storing
+   * cacheable responses. Returns the response's length, or -1 for no reply.
+   */
+  #answer(msg: Buffer, transport: Transport, family: 4 | 6, client: string): number {
+    const q = this.query;
+    this.#client = client;
+    this.#hit = null;
+    if (scanQuery(msg, q) === ScanStatus.Drop) return -1;
+    this.#metrics?.request(transport, family, q.qtype);
+    if (q.status !== ScanStatus.Ok || q.ednsVersion !== 0 || this.#cache === null) return this.#build(msg, q, transport, null);
+    const key = ResponseCache.key(q, responseLimit(q, transport));
+    const cached = this.#cache.get(key);
+    if (cached === undefined) {
+      this.#metrics?.cacheMiss();
+      return this.#build(msg, q, transport, key);
+    }
+    this.#metrics?.cacheHit();
+    this.#hit = cached;
+    this.lastRcode = cached.charCodeAt(3) & 0xf;
+    return cached.length;
+  }
+
+  /** Copies the response #answer produced into `out` at `at`. */
+  #copyOut(msg: Buffer, out: Buffer, at: number): void {
+    if (this.#hit !== null) {
+      patchInto(this.#hit, msg, this.query, out, at);
+      return;
+    }
+    const w = this.#writer;
+    // A byte loop rather than Buffer#copy, which makes a view of the source per call.
+    const built = w.buf;
+    for (let i = 0; i < w.length; i++) out[at + i] = built[i];
+  }
+
+  /** Builds into the writer and stores cacheable responses under `key`; returns the length. */
+  #build(msg: Buffer, q: ScannedQuery, transport: Transport, key: string | null): number {
     let cacheable: boolean;
     try {
       cacheable = this.#encode(msg, q, transport);
@@ -115,15 +151,8 @@ export class Responder {
       cacheable = false;
     }
     const w = this.#writer;
-    const out = Buffer.allocUnsafe(prefix + w.length);
-    if (prefix !== 0) out.writeUInt16BE(w.length, 0);
-    // A byte loop rather than Buffer#copy, which makes a view of the source per call.
-    const built = w.buf;
-    for (let i = 0; i < w.length; i++) out[prefix + i] = built[i];
-    if (cacheable && key !== null && this.#cache !== null && this.#cache.admit(key)) {
-      this.#cache.set(key, prefix === 0 ? out : out.subarray(prefix));
-    }
-    return out;
+    if (cacheable && key !== null && this.#cache !== null && this.#cache.admit(key)) this.#cache.set(key, w.buf, w.length);
+    return w.length;
   }
 
   /**

@@ -9,8 +9,8 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createQueryHandler } from './handler.js';
-import type { QueryHandler } from './handler.js';
+import { createQueryHandlers } from './handler.js';
+import type { QueryHandlers } from './handler.js';
 import { PromDnsMetrics } from './metrics.js';
 import type { DnsMetrics } from './metrics.js';
 import { Responder, type AnswerShaper } from './responder.js';
@@ -60,7 +60,7 @@ class UdpTcpServer implements DnsServer {
   readonly responder: Responder;
   readonly udpEngine: 'batch' | 'dgram';
   readonly #options: DnsServerOptions;
-  readonly #handler: QueryHandler;
+  readonly #handlers: QueryHandlers;
   readonly #hosts: readonly string[];
   /** With addresses of both families, IPv6 sockets serve IPv6 only; a lone `::` is dual-stack. */
   readonly #ipv6Only: boolean;
@@ -75,7 +75,7 @@ class UdpTcpServer implements DnsServer {
     this.udpEngine = resolveUdpEngine(options.udpEngine);
     this.responder = new Responder({ source: options.source, cacheSize: options.cacheSize, metrics, shaper: options.shaper });
     const queryLog = options.queryLog === true ? logger : options.queryLog || undefined;
-    this.#handler = createQueryHandler({ responder: this.responder, metrics, queryLog, logger });
+    this.#handlers = createQueryHandlers({ responder: this.responder, metrics, queryLog, logger });
     this.#hosts = typeof options.host === 'string' ? [options.host] : [...options.host];
     this.#ipv6Only = this.#hosts.some((h) => h.includes(':')) && this.#hosts.some((h) => !h.includes(':'));
     this.#onError = (err) => logger?.error({ err }, 'dns: socket error');
@@ -102,8 +102,8 @@ class UdpTcpServer implements DnsServer {
   /** Binds UDP on the first address (port 0 picks), then TCP and the other addresses on that port. */
   async #bindAll(port: number): Promise<number> {
     const hosts = this.#hosts;
-    this.#udp = hosts.map((h) => createUdpListener(this.udpEngine, h, this.#handler, this.#onError, this.#ipv6Only));
-    this.#tcp = hosts.map(() => new TcpListener(this.#handler, this.#options, this.#onError));
+    this.#udp = hosts.map((h) => createUdpListener(this.udpEngine, h, this.#handlers, this.#onError, this.#ipv6Only));
+    this.#tcp = hosts.map(() => new TcpListener(this.#handlers.answer, this.#options, this.#onError));
     const bound = await this.#udp[0].bind(hosts[0], port);
     await this.#tcp[0].listen(hosts[0], bound, this.#ipv6Only);
     for (let i = 1; i < hosts.length; i++) {

@@ -8,7 +8,7 @@
  * ANCHORDNS_UDP, read by src/anchor/config.ts); this module reads no environment.
  */
 import { BatchUdpListener } from './batch-udp.js';
-import type { QueryHandler } from './handler.js';
+import type { QueryHandlers } from './handler.js';
 import { DgramUdpListener } from './udp.js';
 import { udpBatchBinding } from './udp-batch-binding.js';
 
@@ -29,9 +29,9 @@ export function resolveUdpEngine(requested: UdpEngine = 'auto'): 'batch' | 'dgra
   return 'dgram';
 }
 
-export function createUdpListener(engine: 'batch' | 'dgram', host: string, handler: QueryHandler,
+export function createUdpListener(engine: 'batch' | 'dgram', host: string, handlers: QueryHandlers,
   onError: (err: Error) => void, ipv6Only: boolean): UdpListener {
   // 'batch' comes from resolveUdpEngine, which gives it only when the addon loaded.
-  if (engine === 'batch') return new BatchUdpListener(udpBatchBinding()!, host, handler, onError, ipv6Only);
-  return new DgramUdpListener(host, handler, onError, ipv6Only);
+  if (engine === 'batch') return new BatchUdpListener(udpBatchBinding()!, host, handlers.answerUdpInto, onError, ipv6Only);
+  return new DgramUdpListener(host, handlers.answer, onError, ipv6Only);
 }
