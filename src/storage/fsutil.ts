@@ -17,19 +17,19 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes all of `bytes` at the handle's current end (the handle is opened for append). */
-export async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
+/** Writes all of `bytes` at file offset `position`. */
+export async function writeAll(fh: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
   let off = 0;
   while (off < bytes.length) {
-    const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
+    const { bytesWritten } = await fh.write(bytes, off, bytes.length - off, position + off);
     off += bytesWritten;
   }
 }
 
 /** writeAll on the calling thread: blocks the event loop until the kernel has every byte. */
-export function writeAllBlocking(fh: FileHandle, bytes: Uint8Array): void {
+export function writeAllBlocking(fh: FileHandle, bytes: Uint8Array, position: number): void {
   let off = 0;
-  while (off < bytes.length) off += writeSync(fh.fd, bytes, off, bytes.length - off);
+  while (off < bytes.length) off += writeSync(fh.fd, bytes, off, bytes.length - off, position + off);
 }
 
 /**

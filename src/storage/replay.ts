@@ -13,8 +13,10 @@
  * - A marker above the newest loaded snapshot means the file it announced is missing or
  *   damaged: an error, never a silent hole.
  * - Damage in the last segment is a torn or partial write: the file is cut before it (the
- *   write was never acknowledged, since acks wait for fdatasync) and logged. Damage in any
- *   older segment cannot come from a crash, so it is a hard error naming file and offset.
+ *   write was never acknowledged, since acks wait for fdatasync) and logged. Zeros from
+ *   there to the end are its preallocated, unwritten space: cut, not logged. Damage in any
+ *   older segment cannot come from a crash (a segment is cut to its records before the
+ *   next one is made), so it is a hard error naming file and offset.
  */
 import { readFile } from 'node:fs/promises';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
@@ -102,7 +104,14 @@ async function replaySegment(seg: SegmentMeta, isLast: boolean, st: ReplayState,
   if (damage === undefined) return;
   if (!isLast) throw new WalCorruptError(seg.path, damage.offset, `${damage.reason} in a sealed segment`);
   await truncateDurably(seg.path, damage.offset);
-  log(`wal: ${seg.path}: record at offset ${damage.offset}: ${damage.reason}; truncated`);
+  // Zeros to the end are the open segment's preallocated space (wal.ts preallocate), not
+  // damage: cut without a word. Anything else there is a torn or partial write.
+  if (!zeroFrom(buf, damage.offset)) log(`wal: ${seg.path}: record at offset ${damage.offset}: ${damage.reason}; truncated`);
+}
+
+function zeroFrom(buf: Uint8Array, offset: number): boolean {
+  for (let i = offset; i < buf.length; i++) if (buf[i] !== 0) return false;
+  return true;
 }
 
 function groupOf(groups: Map<string, LogMirror>, g: string): LogMirror {

@@ -1,4 +1,4 @@
-import { cp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { cp, readFile, writeFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrCompacted } from '../raft/errors.js';
@@ -262,11 +262,32 @@ describe('wal: damage', () => {
     const [path] = await writeSome();
     const buf = await readFile(path);
     await writeFile(path, buf.subarray(0, buf.length - 3));
-    const r = (await reopen()).group('g');
+    const wal = await reopen();
+    const r = wal.group('g');
     expect(r.lastIndex()).toBe(39);
     expect(log.lines).toHaveLength(1);
     expect(log.lines[0]).toMatch(/^wal: .*\.wal: record at offset \d+: torn record .*; truncated$/);
+    await wal.close(); // cuts the preallocated space off again
     expect((await readFile(path)).length).toBeLessThan(buf.length - 3);
+  });
+
+  it('preallocates the open segment, replays its unwritten space without a word, and cuts it off when sealed or closed', async () => {
+    const segmentBytes = 64 * 1024;
+    const wal = await reopen({ segmentBytes });
+    for (let i = 1; i <= 40; i++) await wal.group('g').save({ entries: [ent(i, 1, 'x'.repeat(4000))] });
+    const paths = wal.segmentPaths();
+    expect(paths.length).toBeGreaterThan(1);
+    const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
+    expect(sizes.at(-1)).toBe(segmentBytes); // the open one: full length ahead of the writes
+    for (const size of sizes.slice(0, -1)) expect(size).toBeLessThan(segmentBytes + 8192); // sealed: its records only
+    for (const p of paths.slice(0, -1)) expect((await readFile(p)).subarray(-4).some((b) => b !== 0)).toBe(true);
+    const crashed = await openCrashCopy(); // as SIGKILL leaves it: zeros after the last record
+    expect(crashed.group('g').lastIndex()).toBe(40);
+    expect(crashed.group('g').entries(40, 41, Infinity).map(text)).toEqual(['x'.repeat(4000)]);
+    expect(log.lines).toEqual([]);
+    await wal.close();
+    expect((await stat(paths.at(-1)!)).size).toBeLessThan(segmentBytes);
+    expect(log.lines).toEqual([]);
   });
 
   it('stops at a flipped byte in the middle of the last segment, never past it', async () => {

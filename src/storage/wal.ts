@@ -78,12 +78,14 @@ async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock:
     loaded.delete(g);
   }
   const last = segments[segments.length - 1];
-  const fh = await open(last.path, 'a');
-  const dsync = await openDsync(last.path);
+  const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  // Recovery cut the last segment at its last whole record: that is where writing resumes.
   const size = (await stat(last.path)).size;
+  const fh = await open(last.path, 'r+');
+  await preallocate(fh, segmentBytes);
+  const dsync = await openDsync(last.path);
   const snapIndex = new Map<string, number>();
   for (const [g, s] of loaded) snapIndex.set(g, s.metadata.index);
-  const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
   return new Wal({ walDir, snaps, segments, fh, dsync, size, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync, inlineWrites: opts.inlineWrites ?? DEFAULT_INLINE_WRITE_LIMITS, unlock });
 }
 
@@ -95,7 +97,25 @@ async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock:
  * before that range is already durable (Wal.#unsynced).
  */
 function openDsync(path: string): Promise<FileHandle> {
-  return open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_DSYNC);
+  return open(path, constants.O_WRONLY | constants.O_DSYNC);
+}
+
+/**
+ * Sets the open segment's length to its full `segmentBytes` ahead of the writes, as etcd
+ * preallocates its WAL files: a write that grows the file changes its size, so each
+ * O_DSYNC write or fdatasync also commits the inode to the file-system journal. On the
+ * benchmark VM, in a 3-anchor group taking one registration at a time, the average WAL
+ * write fell from 470–511 to 372–442 µs and writes over 1 ms from 5.4–6.8 % to 4.0–5.9 %
+ * (three A/B pairs, `anchordns_disk_wal_fsync_duration_seconds`). The space is a hole
+ * until written (ext4, xfs); the size change is
+ * made durable here, once, so later writes change no metadata but block allocation.
+ * Replay reads the zeros after the last record as unwritten space (replay.ts), and a
+ * segment is cut back to its records when sealed or closed.
+ */
+async function preallocate(fh: FileHandle, segmentBytes: number): Promise<void> {
+  if ((await fh.stat()).size >= segmentBytes) return;
+  await fh.truncate(segmentBytes);
+  await fh.datasync();
 }
 
 /** The existing segments, or a first empty one made durable. */
@@ -243,6 +263,7 @@ export class Wal implements GroupSink {
     } finally {
       this.#closed = true;
       await this.#committer.close(); // drains; a failed batch has rejected its own waiters
+      await this.#fh.truncate(this.#size).catch(() => undefined); // tidy only: replay ignores the zeros
       await this.#fh.close();
       await this.#dsync.close();
       await this.#unlock();
@@ -259,17 +280,17 @@ export class Wal implements GroupSink {
     if (sync && !this.#unsynced) {
       const t0 = performance.now();
       if (this.#inline.inline(bytes.length)) {
-        writeAllBlocking(this.#dsync, bytes);
+        writeAllBlocking(this.#dsync, bytes, this.#size);
         this.#inlineWrites++;
       } else {
-        await writeAll(this.#dsync, bytes);
+        await writeAll(this.#dsync, bytes, this.#size);
       }
       const ms = performance.now() - t0;
       this.#inline.observe(ms);
       this.#size += bytes.length;
       this.#onSync(seg.path, this.#size, ms);
     } else {
-      await writeAll(this.#fh, bytes);
+      await writeAll(this.#fh, bytes, this.#size);
       this.#size += bytes.length;
       if (sync) await this.#datasync(this.#fh, seg.path, this.#size);
       this.#unsynced = !sync;
@@ -304,11 +325,16 @@ export class Wal implements GroupSink {
   async #rotate(): Promise<void> {
     const seq = this.#segments[this.#segments.length - 1].seq + 1;
     const path = segmentPath(this.#walDir, seq);
-    const fh = await open(path, 'ax');
+    // Sealed at its records' length before the next segment exists: only the last segment
+    // may end in unwritten space, so zeros anywhere else are damage (replay.ts).
+    await this.#fh.truncate(this.#size);
+    await this.#fh.datasync();
+    const fh = await open(path, 'wx+');
     const checkpoint = this.#checkpoint();
-    await writeAll(fh, checkpoint);
+    await writeAll(fh, checkpoint, 0);
     await fsyncDir(this.#walDir);
     await this.#datasync(fh, path, checkpoint.length);
+    await preallocate(fh, this.#segmentBytes);
     const dsync = await openDsync(path);
     await this.#fh.close();
     await this.#dsync.close();
