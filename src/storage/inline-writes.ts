@@ -12,7 +12,9 @@
  * only while the disk is fast: a moving average of recent write times under `maxMs`, and a
  * batch no larger than `maxBytes`. A disk that slows down (a stalled device, a host under
  * I/O pressure) sends writes back to the thread pool after at most one slow write, and they
- * come back once the average falls again.
+ * come back once the average falls again. The WAL also keeps them off the event loop while
+ * a snapshot file is being written (wal.ts): that file's fsync can hold a small write
+ * behind it in the file system's journal.
  */
 export interface InlineWriteLimits {
   /** Average write time at or above which writes leave the event loop. 0 turns inline writes off. */

@@ -97,6 +97,20 @@ describe('wal: persist and recover', () => {
     expect(r.entries(4, 5, Infinity)[0].data).toEqual(big.data);
   });
 
+  it('makes no write on the event loop while a snapshot file is being written', async () => {
+    const wal = await reopen({ inlineWrites: { maxMs: 1000, maxBytes: 1 << 20 } });
+    const g = wal.group('g');
+    await g.save({ entries: ents(1, 9, 1) }); // the first write after open also syncs what was there
+    await g.save({ entries: [ent(10, 1)] });
+    const before = wal.inlineWrites;
+    expect(before).toBe(1);
+    const big = new Uint8Array(8 << 20).fill(7); // its write and fsync outlast the entry's
+    await Promise.all([g.createSnapshot(10, cs, big), g.save({ entries: [ent(11, 1)] })]);
+    expect(wal.inlineWrites).toBe(before);
+    await g.save({ entries: [ent(12, 1)] });
+    expect(wal.inlineWrites).toBe(before + 1);
+  });
+
   it('defers a commit-only hard state (mustSync false) to the next write, or to close', async () => {
     const wal = await reopen();
     const g = wal.group('g');

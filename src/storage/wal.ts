@@ -169,6 +169,12 @@ export class Wal implements GroupSink {
   #size: number;
   #checkpointBytes = 0;
   #inlineWrites = 0;
+  /**
+   * Snapshot files being written. While one is, no WAL write is made inline: its fsync
+   * (tens of MB) can hold a small O_DSYNC write behind it in the file system's journal for
+   * hundreds of milliseconds, and inline that would stop DNS answering too.
+   */
+  #snapshotFiles = 0;
   #closed = false;
 
   constructor(init: WalInit) {
@@ -231,7 +237,12 @@ export class Wal implements GroupSink {
   /** @internal GroupSink: durably write a snapshot file, then drop segments it makes redundant. */
   async writeSnapshot(group: string, snap: Snapshot): Promise<void> {
     if (this.#closed) throw new WalClosedError();
-    await this.#snaps.save(group, snap);
+    this.#snapshotFiles++;
+    try {
+      await this.#snaps.save(group, snap);
+    } finally {
+      this.#snapshotFiles--;
+    }
     if ((this.#snapIndex.get(group) ?? 0) < snap.metadata.index) this.#snapIndex.set(group, snap.metadata.index);
     await this.#collect();
   }
@@ -279,7 +290,7 @@ export class Wal implements GroupSink {
     const seg = this.#segments[this.#segments.length - 1];
     if (sync && !this.#unsynced) {
       const t0 = performance.now();
-      if (this.#inline.inline(bytes.length)) {
+      if (this.#snapshotFiles === 0 && this.#inline.inline(bytes.length)) {
         writeAllBlocking(this.#dsync, bytes, this.#size);
         this.#inlineWrites++;
       } else {
