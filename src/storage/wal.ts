@@ -107,10 +107,10 @@ function openDsync(path: string): Promise<FileHandle> {
  * benchmark VM, in a 3-anchor group taking one registration at a time, the average WAL
  * write fell from 470–511 to 372–442 µs and writes over 1 ms from 5.4–6.8 % to 4.0–5.9 %
  * (three A/B pairs, `anchordns_disk_wal_fsync_duration_seconds`). The space is a hole
- * until written (ext4, xfs); the size change is
- * made durable here, once, so later writes change no metadata but block allocation.
- * Replay reads the zeros after the last record as unwritten space (replay.ts), and a
- * segment is cut back to its records when sealed or closed.
+ * until written (ext4, xfs); the size change is made durable here, once, so later writes
+ * change no metadata but block allocation. Replay reads the zeros after the last record
+ * as unwritten space (replay.ts), and a segment is cut back to its records when sealed or
+ * closed.
  */
 async function preallocate(fh: FileHandle, segmentBytes: number): Promise<void> {
   if ((await fh.stat()).size >= segmentBytes) return;
