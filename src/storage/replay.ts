@@ -109,8 +109,14 @@ async function replaySegment(seg: SegmentMeta, isLast: boolean, st: ReplayState,
   if (!zeroFrom(buf, damage.offset)) log(`wal: ${seg.path}: record at offset ${damage.offset}: ${damage.reason}; truncated`);
 }
 
+const ZEROS = new Uint8Array(64 * 1024);
+
+/** Whether every byte from `offset` on is zero (compared a chunk at a time: a byte loop took 110 ms over 64 MiB). */
 function zeroFrom(buf: Uint8Array, offset: number): boolean {
-  for (let i = offset; i < buf.length; i++) if (buf[i] !== 0) return false;
+  for (let at = offset; at < buf.length; at += ZEROS.length) {
+    const end = Math.min(buf.length, at + ZEROS.length);
+    if (Buffer.compare(buf.subarray(at, end), ZEROS.subarray(0, end - at)) !== 0) return false;
+  }
   return true;
 }
 

@@ -82,11 +82,11 @@ async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock:
   // Recovery cut the last segment at its last whole record: that is where writing resumes.
   const size = (await stat(last.path)).size;
   const fh = await open(last.path, 'r+');
-  await preallocate(fh, segmentBytes);
+  const allocated = await preallocate(fh, size, size);
   const dsync = await openDsync(last.path);
   const snapIndex = new Map<string, number>();
   for (const [g, s] of loaded) snapIndex.set(g, s.metadata.index);
-  return new Wal({ walDir, snaps, segments, fh, dsync, size, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync, inlineWrites: opts.inlineWrites ?? DEFAULT_INLINE_WRITE_LIMITS, unlock });
+  return new Wal({ walDir, snaps, segments, fh, dsync, size, allocated, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync, inlineWrites: opts.inlineWrites ?? DEFAULT_INLINE_WRITE_LIMITS, unlock });
 }
 
 /**
@@ -100,22 +100,28 @@ function openDsync(path: string): Promise<FileHandle> {
   return open(path, constants.O_WRONLY | constants.O_DSYNC);
 }
 
+/** How far ahead of the writes the open segment's length is set (see preallocate). */
+export const PREALLOCATE_BYTES = 8 * 1024 * 1024;
+
 /**
- * Sets the open segment's length to its full `segmentBytes` ahead of the writes, as etcd
- * preallocates its WAL files: a write that grows the file changes its size, so each
- * O_DSYNC write or fdatasync also commits the inode to the file-system journal. On the
- * benchmark VM, in a 3-anchor group taking one registration at a time, the average WAL
- * write fell from 470–511 to 372–442 µs and writes over 1 ms from 5.4–6.8 % to 4.0–5.9 %
- * (three A/B pairs, `anchordns_disk_wal_fsync_duration_seconds`). The space is a hole
- * until written (ext4, xfs); the size change is made durable here, once, so later writes
- * change no metadata but block allocation. Replay reads the zeros after the last record
- * as unwritten space (replay.ts), and a segment is cut back to its records when sealed or
- * closed.
+ * Sets the open segment's length ahead of the writes, as etcd preallocates its WAL files:
+ * a write that grows the file changes its size, so each O_DSYNC write or fdatasync also
+ * commits the inode to the file-system journal. On the benchmark VM, in a 3-anchor group
+ * taking one registration at a time, the average WAL write fell from 470–511 to 372–442 µs
+ * and writes over 1 ms from 5.4–6.8 % to 4.0–5.9 % (three A/B pairs,
+ * `anchordns_disk_wal_fsync_duration_seconds`). The space is a hole until written (ext4,
+ * xfs); each new length is made durable at once, so the writes in between change no
+ * metadata but block allocation. The length grows PREALLOCATE_BYTES at a time, not to the
+ * whole segment: after a crash, replay reads the zeros after the last record as unwritten
+ * space (replay.ts), and reading 64 MiB of them cost ~100 ms of restart. A segment is cut
+ * back to its records when sealed or closed. Returns the new length.
  */
-async function preallocate(fh: FileHandle, segmentBytes: number): Promise<void> {
-  if ((await fh.stat()).size >= segmentBytes) return;
-  await fh.truncate(segmentBytes);
+async function preallocate(fh: FileHandle, allocated: number, needed: number): Promise<number> {
+  if (needed < allocated) return allocated;
+  const length = needed + PREALLOCATE_BYTES;
+  await fh.truncate(length);
   await fh.datasync();
+  return length;
 }
 
 /** The existing segments, or a first empty one made durable. */
@@ -134,6 +140,7 @@ interface WalInit {
   segments: SegmentMeta[];
   fh: FileHandle;
   size: number;
+  allocated: number;
   groups: Map<string, LogMirror>;
   durable: Map<string, DurableState>;
   snapIndex: Map<string, number>;
@@ -167,6 +174,8 @@ export class Wal implements GroupSink {
    */
   #unsynced = true;
   #size: number;
+  /** The open segment's length on disk: #size plus preallocated space. */
+  #allocated: number;
   #checkpointBytes = 0;
   #inlineWrites = 0;
   /**
@@ -184,6 +193,7 @@ export class Wal implements GroupSink {
     this.#fh = init.fh;
     this.#dsync = init.dsync;
     this.#size = init.size;
+    this.#allocated = init.allocated;
     this.#mirrors = init.groups;
     this.#durable = init.durable;
     this.#snapIndex = init.snapIndex;
@@ -288,6 +298,7 @@ export class Wal implements GroupSink {
    */
   async #writeBatch(bytes: Uint8Array, records: readonly WalRecord[], sync: boolean): Promise<void> {
     const seg = this.#segments[this.#segments.length - 1];
+    this.#allocated = await preallocate(this.#fh, this.#allocated, this.#size + bytes.length);
     if (sync && !this.#unsynced) {
       const t0 = performance.now();
       if (this.#snapshotFiles === 0 && this.#inline.inline(bytes.length)) {
@@ -345,7 +356,7 @@ export class Wal implements GroupSink {
     await writeAll(fh, checkpoint, 0);
     await fsyncDir(this.#walDir);
     await this.#datasync(fh, path, checkpoint.length);
-    await preallocate(fh, this.#segmentBytes);
+    const allocated = await preallocate(fh, checkpoint.length, checkpoint.length);
     const dsync = await openDsync(path);
     await this.#fh.close();
     await this.#dsync.close();
@@ -353,6 +364,7 @@ export class Wal implements GroupSink {
     this.#dsync = dsync;
     this.#unsynced = false; // the checkpoint was synced through fh
     this.#size = checkpoint.length;
+    this.#allocated = allocated;
     this.#checkpointBytes = checkpoint.length;
     this.#segments.push({ seq, path, maxIndex: new Map() });
     await this.#collect();
