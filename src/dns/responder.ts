@@ -98,7 +98,8 @@ export class Responder {
 
   /**
    * The UDP response to `msg`, written into `out` at `at` (room for SERVER_UDP_SIZE bytes
-   * needed); returns its length, or -1 when the message gets no reply. Never throws.
+   * needed); returns its length, or -1 when the message gets no reply. An exception while
+   * encoding becomes SERVFAIL, as in respond().
    */
   respondInto(msg: Buffer, family: 4 | 6, client: string, out: Buffer, at: number): number {
     const length = this.#answer(msg, 'udp', family, client);

@@ -11,8 +11,9 @@
  * While the write runs inline the anchor answers nothing, DNS included. So it runs inline
  * only while the disk is fast: a moving average of recent write times under `maxMs`, and a
  * batch no larger than `maxBytes`. A disk that slows down (a stalled device, a host under
- * I/O pressure) sends writes back to the thread pool after at most one slow write, and they
- * come back once the average falls again. The WAL also keeps them off the event loop while
+ * I/O pressure) sends writes back to the thread pool after one write of 5 ms or more, or a
+ * few slower than 1 ms, and they come back once the average falls again. While a write
+ * runs inline the anchor neither answers DNS nor sends Raft heartbeats. The WAL also keeps them off the event loop while
  * a snapshot file is being written (wal.ts): that file's fsync can hold a small write
  * behind it in the file system's journal.
  */

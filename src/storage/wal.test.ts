@@ -210,6 +210,25 @@ describe('wal: persist and recover', () => {
 });
 
 describe('wal: segments', () => {
+  it('keeps term and vote when a rotation stopped before its checkpoint was durable', async () => {
+    const wal = await reopen();
+    await wal.group('g').save({ entries: ents(1, 3, 5), hardState: { term: 5, vote: 'a', commit: 3 } });
+    await wal.close();
+    // What a crash inside a rotation leaves: a temporary file (this build), or an empty
+    // next segment (builds before it created the segment first, then wrote its checkpoint).
+    await writeFile(join(dir, 'wal', '0000000000000002.wal.rotating'), new Uint8Array(100).fill(1));
+    await writeFile(join(dir, 'wal', '0000000000000001.wal'), new Uint8Array(0));
+    const again = await reopen();
+    expect(again.segmentPaths().map((p) => p.slice(-8))).toEqual(['0000.wal']);
+    expect(await readdir(join(dir, 'wal'))).toEqual(['0000000000000000.wal']);
+    await again.group('g').createSnapshot(3, cs, new Uint8Array([1]));
+    await again.group('g').save({ entries: [ent(4, 5)] });
+    await again.close();
+    const r = (await reopen()).group('g');
+    expect(r.initialState().hardState).toEqual({ term: 5, vote: 'a', commit: 3 });
+    expect(r.lastIndex()).toBe(4);
+  });
+
   it('rotates at the size limit and removes segments once snapshots cover them', async () => {
     const wal = await reopen({ segmentBytes: 512 });
     const g = wal.group('g');

@@ -12,7 +12,7 @@
  * synced — here the checkpoint and snapshot file are synced first).
  */
 import { constants } from 'node:fs';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '../raft/types.js';
@@ -82,8 +82,15 @@ async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock:
   // Recovery cut the last segment at its last whole record: that is where writing resumes.
   const size = (await stat(last.path)).size;
   const fh = await open(last.path, 'r+');
-  const allocated = await preallocate(fh, size, size);
-  const dsync = await openDsync(last.path);
+  let allocated: number;
+  let dsync: FileHandle;
+  try {
+    allocated = await preallocate(fh, size, size);
+    dsync = await openDsync(last.path);
+  } catch (err) {
+    await fh.close();
+    throw err;
+  }
   const snapIndex = new Map<string, number>();
   for (const [g, s] of loaded) snapIndex.set(g, s.metadata.index);
   return new Wal({ walDir, snaps, segments, fh, dsync, size, allocated, groups, durable, snapIndex, segmentBytes, onSync: opts.onSync, inlineWrites: opts.inlineWrites ?? DEFAULT_INLINE_WRITE_LIMITS, unlock });
@@ -104,9 +111,10 @@ function openDsync(path: string): Promise<FileHandle> {
 export const PREALLOCATE_BYTES = 8 * 1024 * 1024;
 
 /**
- * Sets the open segment's length ahead of the writes, as etcd preallocates its WAL files:
- * a write that grows the file changes its size, so each O_DSYNC write or fdatasync also
- * commits the inode to the file-system journal. On the benchmark VM, in a 3-anchor group
+ * Sets the open segment's length ahead of the writes, as etcd preallocates its WAL files
+ * (etcd reserves the blocks with fallocate; Node has none, so this sets the length and
+ * leaves a hole): a write that grows the file changes its size, so each O_DSYNC write or
+ * fdatasync also commits the inode to the file-system journal. On the benchmark VM, in a 3-anchor group
  * taking one registration at a time, the average WAL write fell from 470–511 to 372–442 µs
  * and writes over 1 ms from 5.4–6.8 % to 4.0–5.9 % (three A/B pairs,
  * `anchordns_disk_wal_fsync_duration_seconds`). The space is a hole until written (ext4,
@@ -124,9 +132,22 @@ async function preallocate(fh: FileHandle, allocated: number, needed: number): P
   return length;
 }
 
+/** A segment being made by #rotate, until its checkpoint is durable and it is renamed. */
+const ROTATING_SUFFIX = '.rotating';
+
 /** The existing segments, or a first empty one made durable. */
 async function openSegments(walDir: string): Promise<SegmentMeta[]> {
+  // A rotation that stopped before its rename left only a temporary file: drop it.
+  const stale = (await readdir(walDir)).filter((n) => n.endsWith(ROTATING_SUFFIX)).map((n) => join(walDir, n));
+  await removeDurably(walDir, stale);
   const found = await listSegments(walDir);
+  // An empty segment after others was created, by builds before the rename, without its
+  // checkpoint: writing on into it, then collecting the segment before it, would lose the
+  // groups' hard states (term and vote) that only the checkpoint repeats. The segment
+  // before it is sealed on whole records, so writing resumes there.
+  while (found.length > 1 && (await stat(found[found.length - 1].path)).size === 0) {
+    await removeDurably(walDir, [found.pop()!.path]);
+  }
   if (found.length > 0) return found;
   await (await open(segmentPath(walDir, 0), 'ax')).close();
   await fsyncDir(walDir);
@@ -351,12 +372,17 @@ export class Wal implements GroupSink {
     // may end in unwritten space, so zeros anywhere else are damage (replay.ts).
     await this.#fh.truncate(this.#size);
     await this.#fh.datasync();
-    const fh = await open(path, 'wx+');
+    // The next segment appears under its name only once its checkpoint is durable: a crash
+    // before that leaves a temporary file (removed on open), never a segment without the
+    // hard states that let the one before it be collected.
+    const rotating = path + ROTATING_SUFFIX;
+    const fh = await open(rotating, 'w+');
     const checkpoint = this.#checkpoint();
     await writeAll(fh, checkpoint, 0);
-    await fsyncDir(this.#walDir);
     await this.#datasync(fh, path, checkpoint.length);
     const allocated = await preallocate(fh, checkpoint.length, checkpoint.length);
+    await rename(rotating, path);
+    await fsyncDir(this.#walDir);
     const dsync = await openDsync(path);
     await this.#fh.close();
     await this.#dsync.close();
