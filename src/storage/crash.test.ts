@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { appendFile, readdir, stat, truncate, writeFile } from 'node:fs/promises';
+import { open, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiskStorage } from './disk-storage.js';
@@ -119,9 +119,11 @@ function modelOf(s: DiskStorage): Model {
 }
 
 /**
- * Simulates losing the page cache with the process: every segment is cut back to what its
- * last reported fdatasync covered, and random bytes stand in for a partially persisted
- * unsynced write at the tail (Raft report §4.4 item 17, a "lazy filesystem").
+ * Simulates losing the page cache with the process: every segment keeps only what its last
+ * reported fdatasync covered, and random bytes stand in for a partially persisted unsynced
+ * write (Raft report §4.4 item 17, a "lazy filesystem"). A segment keeps its length, as
+ * the open one's preallocated length was made durable before any write depended on it,
+ * so the lost bytes read back as zeros after the random ones: records, torn bytes, zeros.
  */
 async function loseUnsynced(dir: string, lines: readonly string[]): Promise<void> {
   const synced = new Map<string, number>();
@@ -133,11 +135,23 @@ async function loseUnsynced(dir: string, lines: readonly string[]): Promise<void
   const newestSynced = [...synced.keys()].sort().pop() ?? '';
   for (const f of files) {
     const keep = synced.get(f);
+    const size = (await stat(f)).size;
     // Files older than the newest synced one and not synced this round were sealed earlier.
     if (f > newestSynced) await truncate(f, 0); // created, never synced: its bytes are lost
-    else if (keep !== undefined && (await stat(f)).size > keep) await truncate(f, keep);
+    else if (keep !== undefined && size > keep) {
+      await truncate(f, keep);
+      await truncate(f, size); // the same length, zeros past what was synced
+    }
   }
-  if (files[files.length - 1] === newestSynced) await appendFile(newestSynced, randomBytes(1 + Math.floor(Math.random() * 300)));
+  const tail = synced.get(newestSynced);
+  if (files[files.length - 1] === newestSynced && tail !== undefined) {
+    const fh = await open(newestSynced, 'r+');
+    try {
+      await fh.write(randomBytes(1 + Math.floor(Math.random() * 300)), 0, undefined, tail);
+    } finally {
+      await fh.close();
+    }
+  }
 }
 
 /** Runs `rounds` kill/recover/check rounds in one directory; counts acks checked and tails cut. */
