@@ -175,11 +175,12 @@ describe('Responder: cache', () => {
 });
 
 describe('Responder: replies written into a caller buffer (batched UDP)', () => {
-  it('writes the bytes respond() returns, built or cached, at the offset, and nothing beyond them', () => {
-    const { r } = responder();
+  it('writes the bytes of a freshly built reply, built or cached, at the offset, and nothing beyond them', () => {
+    const r = responder(0).r; // no cache: every reply built
     const into = responder().r;
     const questions: QuerySpec[] = [
       { name: 'host.example.', id: 7 }, { name: 'HOST.example.', id: 8 }, { name: 'host.example.', id: 9, flags: 0 },
+      { name: 'hOsT.example.', id: 10, flags: 0x0110 }, // a hit: ID, spelling, RD and CD patched from this query
       { name: 'nope.example.', edns: {} }, { name: 'sub.example.' }, { name: 'fail.example.' },
     ];
     for (const spec of questions) {
