@@ -14,9 +14,9 @@
  * cluster's heartbeat (`renewed`), and keeps the deadlines in a heap, so the
  * once-a-second check costs the leases that fall due. A pass over every service each
  * second, with a new map of every lease, was 8 % of the leader's long event-loop turns at
- * 150k services under write load (bench/README.md, api). A heartbeat renews every lease of its cluster at one generation; rather
- * than touch each, the tracker notes the renewal and applies it to a lease when the lease
- * comes due.
+ * 150k services under write load (bench/README.md, api). A heartbeat renews every lease of
+ * its cluster at one generation; rather than touch each, the tracker notes the renewal and
+ * applies it to a lease when the lease comes due.
  */
 import type { ExpireLeases } from './commands.js';
 import { MinHeap } from './min-heap.js';

@@ -85,7 +85,7 @@ async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock:
   let allocated: number;
   let dsync: FileHandle;
   try {
-    allocated = await preallocate(fh, size, size);
+    allocated = await preallocate(fh, size);
     dsync = await openDsync(last.path);
   } catch (err) {
     await fh.close();
@@ -111,22 +111,19 @@ function openDsync(path: string): Promise<FileHandle> {
 export const PREALLOCATE_BYTES = 8 * 1024 * 1024;
 
 /**
- * Sets the open segment's length ahead of the writes, as etcd preallocates its WAL files
- * (etcd reserves the blocks with fallocate; Node has none, so this sets the length and
- * leaves a hole): a write that grows the file changes its size, so each O_DSYNC write or
- * fdatasync also commits the inode to the file-system journal. On the benchmark VM, in a 3-anchor group
- * taking one registration at a time, the average WAL write fell from 470–511 to 372–442 µs
- * and writes over 1 ms from 5.4–6.8 % to 4.0–5.9 % (three A/B pairs,
- * `anchordns_disk_wal_fsync_duration_seconds`). The space is a hole until written (ext4,
- * xfs); each new length is made durable at once, so the writes in between change no
- * metadata but block allocation. The length grows PREALLOCATE_BYTES at a time, not to the
- * whole segment: after a crash, replay reads the zeros after the last record as unwritten
- * space (replay.ts), and reading 64 MiB of them cost ~100 ms of restart. A segment is cut
- * back to its records when sealed or closed. Returns the new length.
+ * Sets the open segment's length PREALLOCATE_BYTES past `end`, durably, and returns it. As
+ * etcd preallocates its WAL files (it reserves blocks with fallocate; Node has none, so
+ * this leaves a hole until written): a write that grows the file changes its size, so each
+ * O_DSYNC write or fdatasync also commits the inode to the file-system journal. On the
+ * benchmark VM, in a 3-anchor group taking one registration at a time, the average WAL
+ * write fell from 470–511 to 372–442 µs and writes over 1 ms from 5.4–6.8 % to 4.0–5.9 %
+ * (three A/B pairs, `anchordns_disk_wal_fsync_duration_seconds`). The length grows a step
+ * at a time, not to the whole segment: after a crash, replay reads the zeros after the
+ * last record as unwritten space (replay.ts), and 64 MiB of them cost ~100 ms of restart.
+ * A segment is cut back to its records when sealed or closed.
  */
-async function preallocate(fh: FileHandle, allocated: number, needed: number): Promise<number> {
-  if (needed < allocated) return allocated;
-  const length = needed + PREALLOCATE_BYTES;
+async function preallocate(fh: FileHandle, end: number): Promise<number> {
+  const length = end + PREALLOCATE_BYTES;
   await fh.truncate(length);
   await fh.datasync();
   return length;
@@ -319,7 +316,8 @@ export class Wal implements GroupSink {
    */
   async #writeBatch(bytes: Uint8Array, records: readonly WalRecord[], sync: boolean): Promise<void> {
     const seg = this.#segments[this.#segments.length - 1];
-    this.#allocated = await preallocate(this.#fh, this.#allocated, this.#size + bytes.length);
+    // Only every PREALLOCATE_BYTES: a batch that fits goes straight to the write.
+    if (this.#size + bytes.length > this.#allocated) this.#allocated = await preallocate(this.#fh, this.#size + bytes.length);
     if (sync && !this.#unsynced) {
       const t0 = performance.now();
       if (this.#snapshotFiles === 0 && this.#inline.inline(bytes.length)) {
@@ -380,7 +378,7 @@ export class Wal implements GroupSink {
     const checkpoint = this.#checkpoint();
     await writeAll(fh, checkpoint, 0);
     await this.#datasync(fh, path, checkpoint.length);
-    const allocated = await preallocate(fh, checkpoint.length, checkpoint.length);
+    const allocated = await preallocate(fh, checkpoint.length);
     await rename(rotating, path);
     await fsyncDir(this.#walDir);
     const dsync = await openDsync(path);
