@@ -55,3 +55,32 @@ describe('ResponseCache', () => {
     expect(out.subarray(14, 14 + 12).toString('latin1')).toBe('\x03WwW\x07ExAmPlE');
   });
 });
+
+describe('ResponseCache slots', () => {
+  it('keeps at most its size, dropping the least recently used response', () => {
+    const cache = new ResponseCache(2);
+    cache.set('a', Buffer.from('A'));
+    cache.set('b', Buffer.from('B'));
+    expect(cache.get('a')).toBe('A'); // a is now more recent than b
+    cache.set('c', Buffer.from('C'));
+    expect(cache.size).toBe(2);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe('A');
+    expect(cache.get('c')).toBe('C');
+  });
+
+  it('overwrites an entry from an older view in place when the key is stored again', () => {
+    const cache = new ResponseCache(2);
+    cache.set('a', Buffer.from('old'));
+    cache.clear();
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('a', Buffer.from('new'));
+    expect(cache.get('a')).toBe('new');
+    expect(cache.size).toBe(1);
+  });
+
+  it('keys hold type, class, EDNS shape and limit as octets after the name', () => {
+    const q = scanned(buildQuery({ name: 'Ab.', qtype: 0x1234, edns: { do: true } }));
+    expect(ResponseCache.key(q, 1232)).toBe('\x02ab\x00\x12\x34\x00\x01\x03\x04\xd0');
+  });
+});

@@ -29,8 +29,9 @@
  * memory from 10 to 57 MB and RSS by 41 MB. A string costs its length plus a header, and
  * a hit writes it straight into the reply.
  */
-import { LRUCache } from 'lru-cache';
 import { Flag, HEADER_SIZE } from './constants.js';
+import { LruSlots } from './lru-slots.js';
+import { NAME_KEY_SUFFIX_ROOM } from './scanner.js';
 import type { ScannedQuery } from './scanner.js';
 
 const RD_BYTE2 = Flag.RD >> 8;
@@ -38,20 +39,20 @@ const DOORKEEPER_BITS = 16;
 const DOORKEEPER_MASK = (1 << DOORKEEPER_BITS) - 1;
 const CD_BYTE3 = Flag.CD;
 
-interface Entry {
-  /** The view generation the response was built from. */
-  readonly generation: number;
-  /** The response's bytes, one char code each. */
-  readonly response: string;
-}
+/** Octets ResponseCache.key appends to the name: a zero, type, class, EDNS shape, limit. */
+const KEY_SUFFIX = 8;
+if (KEY_SUFFIX > NAME_KEY_SUFFIX_ROOM) throw new Error('cache: the scanner keeps too little room for the key suffix');
 
 export class ResponseCache {
-  readonly #lru: LRUCache<string, Entry>;
-  readonly #seen = new Uint32Array(1 << DOORKEEPER_BITS);
+  readonly #slots: LruSlots;
+  /** Per slot: the response's bytes (one char each) and the view generation it was built from. */
+  readonly #responses: string[] = [];
+  #generations = new Int32Array(0);
+  readonly #seen = new Int32Array(1 << DOORKEEPER_BITS);
   #generation = 0;
 
   constructor(maxEntries: number) {
-    this.#lru = new LRUCache<string, Entry>({ max: maxEntries });
+    this.#slots = new LruSlots(maxEntries);
   }
 
   /** True when `key` missed recently (store it now); otherwise remembers this miss. */
@@ -64,26 +65,45 @@ export class ResponseCache {
   }
 
   /**
-   * The key for `q` answered within `limit` bytes. One string concatenation: the name key
-   * from the scanner plus four UTF-16 code units.
+   * The key for `q` answered within `limit` bytes: one latin1 string of the scanned name's
+   * bytes followed by a zero octet (no name holds one where a length octet is due, so
+   * the suffix cannot be mistaken for labels), type, class, EDNS shape and limit, written
+   * into the room the scanner keeps after the name.
    */
   static key(q: ScannedQuery, limit: number): string {
-    const shape = (q.hasEdns ? 1 : 0) | (q.ednsDo ? 2 : 0);
-    return q.nameKey + String.fromCharCode(0, q.qtype, q.qclass, shape, limit);
+    const b = q.nameBytes;
+    let at = q.nameLength;
+    b[at++] = 0;
+    b[at++] = q.qtype >> 8;
+    b[at++] = q.qtype & 0xff;
+    b[at++] = q.qclass >> 8;
+    b[at++] = q.qclass & 0xff;
+    b[at++] = (q.hasEdns ? 1 : 0) | (q.ednsDo ? 2 : 0);
+    b[at++] = limit >> 8;
+    b[at++] = limit & 0xff;
+    return b.toString('latin1', 0, at);
   }
 
-  /** The stored response's bytes (latin1), for patchInto. */
+  /**
+   * The stored response's bytes (latin1), for patchInto. An entry from an older view is a
+   * miss; it stays until set() overwrites it or it ages out.
+   */
   get(key: string): string | undefined {
-    const entry = this.#lru.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.generation === this.#generation) return entry.response;
-    this.#lru.delete(key);
-    return undefined;
+    const slot = this.#slots.find(key);
+    if (slot < 0 || this.#generations[slot] !== this.#generation) return undefined;
+    return this.#responses[slot];
   }
 
   /** Stores a copy of the first `length` bytes of `response`. */
   set(key: string, response: Buffer, length = response.length): void {
-    this.#lru.set(key, { generation: this.#generation, response: response.toString('latin1', 0, length) });
+    const slot = this.#slots.insert(key);
+    if (slot >= this.#generations.length) {
+      const grown = new Int32Array(Math.max(64, this.#generations.length * 2));
+      grown.set(this.#generations);
+      this.#generations = grown;
+    }
+    this.#generations[slot] = this.#generation;
+    this.#responses[slot] = response.toString('latin1', 0, length);
   }
 
   /**
@@ -91,11 +111,11 @@ export class ResponseCache {
    * a stale fingerprint only admits one response a miss early.
    */
   clear(): void {
-    this.#generation++;
+    this.#generation = (this.#generation + 1) | 0;
   }
 
   get size(): number {
-    return this.#lru.size;
+    return this.#slots.size;
   }
 }
 
@@ -110,12 +130,16 @@ export function patchInto(cached: string, msg: Uint8Array, q: ScannedQuery, out:
   out[at + 1] = msg[1];
   out[at + 2] = (cached.charCodeAt(2) & ~RD_BYTE2) | (msg[2] & RD_BYTE2);
   out[at + 3] = (cached.charCodeAt(3) & ~CD_BYTE3) | (msg[3] & CD_BYTE3);
-  out.set(msg.subarray(HEADER_SIZE, q.questionEnd), at + HEADER_SIZE);
+  // A byte loop: a subarray of the question would be garbage on every hit.
+  for (let i = HEADER_SIZE; i < q.questionEnd; i++) out[at + i] = msg[i];
 }
 
-/** 32-bit FNV-1a over the string's UTF-16 code units (all < 256 or small here). */
+/**
+ * 32-bit FNV-1a over the key's chars (all < 256), as a signed int: an unsigned result
+ * above 2^30 would be a heap-allocated number on every call.
+ */
 function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 | 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h;
 }

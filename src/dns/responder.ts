@@ -18,6 +18,7 @@ import { MessageWriter } from './writer.js';
 import type { DnsMetrics } from './metrics.js';
 import type { ViewSource } from './view-source.js';
 import type { Labels, LookupResult } from '../zone/types.js';
+import { LookupScratch } from '../zone/index.js';
 
 const NO_LABELS: Labels = [];
 
@@ -55,6 +56,8 @@ export function responseLimit(q: ScannedQuery, transport: Transport): number {
 export class Responder {
   readonly query = new ScannedQuery();
   readonly #writer = new MessageWriter();
+  /** Where lookups write an exact-match answer instead of allocating one; encoded at once. */
+  readonly #scratch = new LookupScratch();
   readonly #cache: ResponseCache | null;
   readonly #source: ViewSource;
   readonly #metrics: DnsMetrics | undefined;
@@ -198,7 +201,7 @@ export class Responder {
     const zone = this.#source.current().findZone(labels);
     // dns-checklist §1.3 step 1: no zone encloses the name (the `. NS` health check too).
     if (zone === undefined) return this.#encodeSimple(msg, q, Rcode.REFUSED, copied);
-    const looked = zone.lookup(labels, q.qtype);
+    const looked = zone.lookup(labels, q.qtype, this.#scratch);
     const shaped = this.#shaper?.shape(looked, this.#client) ?? null;
     const result = shaped ?? looked;
     const { rcode, aa } = rcodeOf(result);

@@ -17,6 +17,7 @@ import {
   TYPE_OPT,
 } from './constants.js';
 import type { Labels } from '../zone/types.js';
+import { internLowerLabel } from '../zone/index.js';
 
 /** What the responder should do with a scanned message. */
 export const ScanStatus = {
@@ -34,22 +35,16 @@ export type ScanStatusValue = (typeof ScanStatus)[keyof typeof ScanStatus];
 /** The smallest RR: root owner (1) + type, class, TTL, RDLENGTH (10). */
 const MIN_RR_SIZE = 11;
 
-/** Slots of the label cache (a power of two): labels seen lately, by a hash of their text. */
-const LABEL_CACHE_SLOTS = 1024;
-const LABEL_CACHE: string[] = new Array<string>(LABEL_CACHE_SLOTS).fill('');
-
-/** Whether `label` equals `key` from `start` on for `label.length` characters. */
-function sameChars(label: string, key: string, start: number): boolean {
-  for (let k = 0; k < label.length; k++) if (label.charCodeAt(k) !== key.charCodeAt(start + k)) return false;
-  return true;
-}
-
-/** Scratch for lowercasing a name; a name never exceeds 255 octets. */
-const nameScratch = Buffer.alloc(MAX_NAME_OCTETS + 1);
+/**
+ * Room kept after the name in `ScannedQuery.nameBytes` for a key's suffix (the response
+ * cache appends type, class, EDNS shape and size limit there: cache.ts).
+ */
+export const NAME_KEY_SUFFIX_ROOM = 16;
 
 /**
  * One scanned query. The object is reused across messages by its owner (the socket
- * handler), so the hot path allocates only the name key string.
+ * handler), so scanning allocates nothing: the lowercased name stays in `nameBytes`, and a
+ * string is made of it only when asked for (the cache key, labels for a lookup, a log line).
  */
 export class ScannedQuery {
   status: ScanStatusValue = ScanStatus.Drop;
@@ -62,8 +57,12 @@ export class ScannedQuery {
   /** Offset of each label's length octet in the message, most specific first. */
   readonly labelOffsets: number[] = [];
   labelCount = 0;
-  /** The qname in wire form (length-prefixed labels, no root octet), ASCII-lowercased, latin1. */
-  nameKey = '';
+  /**
+   * The qname in wire form (length-prefixed labels, no root octet), ASCII-lowercased, in
+   * `nameBytes[0, nameLength)`; the bytes after it are free for a key suffix.
+   */
+  readonly nameBytes = Buffer.alloc(MAX_NAME_OCTETS + 1 + NAME_KEY_SUFFIX_ROOM);
+  nameLength = 0;
   qtype = 0;
   qclass = 0;
   hasEdns = false;
@@ -76,27 +75,23 @@ export class ScannedQuery {
     return (this.flags & Flag.RD) !== 0;
   }
 
+  /** The qname as a latin1 string of `nameBytes` (for logs; made on each call). */
+  get nameKey(): string {
+    return this.nameBytes.toString('latin1', 0, this.nameLength);
+  }
+
   /**
-   * The qname as lowercased Labels (derived from `nameKey` only when a lookup needs it).
-   * A label seen lately is reused from LABEL_CACHE rather than cut again: most labels of a
-   * query (the namespace, `svc`, `clusterset`, `local`) repeat from query to query, and a
-   * string each was a third of the garbage a cache-missing query left for the GC.
+   * The qname as lowercased Labels (made from `nameBytes` only when a lookup needs it).
+   * Labels seen lately are reused rather than made again (zone/label-intern.ts).
    */
   labels(): Labels {
-    const key = this.nameKey;
+    const bytes = this.nameBytes;
     const out: string[] = new Array(this.labelCount);
     let pos = 0;
     for (let i = 0; i < this.labelCount; i++) {
-      const len = key.charCodeAt(pos);
-      const start = pos + 1;
-      const end = start + len;
-      let hash = len;
-      for (let j = start; j < end; j++) hash = (Math.imul(hash, 31) + key.charCodeAt(j)) | 0;
-      const slot = hash & (LABEL_CACHE_SLOTS - 1);
-      const cached = LABEL_CACHE[slot]!;
-      if (cached.length === len && sameChars(cached, key, start)) out[i] = cached;
-      else out[i] = LABEL_CACHE[slot] = key.slice(start, end);
-      pos = end;
+      const len = bytes[pos];
+      out[i] = internLowerLabel(bytes, pos + 1, len);
+      pos += len + 1;
     }
     return out;
   }
@@ -126,17 +121,18 @@ function resetQuery(q: ScannedQuery): void {
   q.status = ScanStatus.Drop;
   q.id = q.flags = q.opcode = q.questionEnd = q.labelCount = 0;
   q.qtype = q.qclass = q.udpSize = q.ednsVersion = 0;
-  q.nameKey = '';
+  q.nameLength = 0;
   q.hasEdns = q.ednsDo = false;
 }
 
 /**
- * Reads the question name at offset 12, lowercasing into the scratch buffer. A compression
+ * Reads the question name at offset 12, lowercasing into `q.nameBytes`. A compression
  * pointer here is malformed: nothing precedes the question for it to point at (RFC 1035
  * §4.1.4 pointers refer to a prior occurrence).
  */
 function readQuestion(msg: Uint8Array, q: ScannedQuery): boolean {
   let pos = HEADER_SIZE;
+  const name = q.nameBytes;
   let out = 0;
   for (;;) {
     if (pos >= msg.length) return false;
@@ -145,15 +141,15 @@ function readQuestion(msg: Uint8Array, q: ScannedQuery): boolean {
     if (len > MAX_LABEL_OCTETS) return false; // pointer (0xC0) or reserved label types
     if (out + len + 2 > MAX_NAME_OCTETS || pos + 1 + len > msg.length) return false;
     q.labelOffsets[q.labelCount++] = pos;
-    nameScratch[out++] = len;
+    name[out++] = len;
     for (let i = pos + 1, end = pos + 1 + len; i < end; i++) {
       const c = msg[i];
-      nameScratch[out++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c; // RFC 4343 §3: ASCII only
+      name[out++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c; // RFC 4343 §3: ASCII only
     }
     pos += len + 1;
   }
   if (pos + 5 > msg.length) return false;
-  q.nameKey = nameScratch.toString('latin1', 0, out);
+  q.nameLength = out;
   q.qtype = (msg[pos + 1] << 8) | msg[pos + 2];
   q.qclass = (msg[pos + 3] << 8) | msg[pos + 4];
   q.questionEnd = pos + 5;

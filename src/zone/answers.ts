@@ -9,11 +9,11 @@
  * of 12 and grew the heap by 790 MB (bench/README.md, Scale); repeats are served by the
  * response cache anyway.
  */
-import type { Labels, LookupResult, RRset } from './types.js';
+import type { Labels, LookupResult, ResultKind, RRset } from './types.js';
 import type { Zone } from './zone.js';
 import { RRType } from './types.js';
 import { isSubdomain, lowerName } from './name.js';
-import { rdataTarget } from './rdata-build.js';
+import { rdataTargetKey } from './rdata-build.js';
 import { EMPTY_RRSETS, findAuthoritativeNode, findNode } from './tree.js';
 import type { ZoneNode } from './tree.js';
 
@@ -21,11 +21,52 @@ import type { ZoneNode } from './tree.js';
  * The Success result for `rrset`, an exact match (owner as in the zone). Built per lookup,
  * not memoised on the node: repeated questions are the response cache's job, and a memo
  * per (name, type) asked grew a 1M-name zone's heap by ~360 bytes per question (and the
- * GC's work with it).
+ * GC's work with it). With `into`, the result is written there instead of allocated.
  */
-export function successFor(zone: Zone, rrset: RRset): LookupResult {
+export function successFor(zone: Zone, rrset: RRset, into?: LookupScratch): LookupResult {
+  if (into !== undefined) return into.success(zone, rrset);
   return freezeResult('Success', [rrset], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
 }
+
+/**
+ * A result object the DNS front end reuses for every query: an exact-match Success (the
+ * common answer) is written into it rather than allocated, so a query that misses the
+ * response cache leaves ~150 bytes less garbage for the young-generation GC, whose pauses
+ * are the latency tail of a large zone (bench/README.md, Scale). What `lookup(…, into)`
+ * returns is valid until the next lookup given the same scratch; every other kind of
+ * result is a fresh frozen object as usual.
+ */
+export class LookupScratch implements LookupResult {
+  kind: ResultKind = 'Success';
+  answer: readonly RRset[] = EMPTY_RRSETS;
+  readonly authority: readonly RRset[] = EMPTY_RRSETS;
+  additional: readonly RRset[] = EMPTY_RRSETS;
+  readonly additionalRequired = 0;
+  // Arrays are filled by index and never shortened: V8 frees the backing store of an array
+  // cut to length 0, so the next push would allocate it again (~150 bytes) on every query.
+  readonly #answer: RRset[] = new Array<RRset>(1);
+  readonly #gathered: RRset[] = [];
+  /** A reusable array of exactly n RRsets for n additional RRsets (n < REUSED_LENGTHS). */
+  readonly #additionalOf: RRset[][] = [];
+
+  /** Fills this with the Success result for `rrset` (see successFor). */
+  success(zone: Zone, rrset: RRset): LookupResult {
+    this.#answer[0] = rrset;
+    this.answer = this.#answer;
+    const n = gatherAdditional(zone, rrset, this.#gathered);
+    if (n === 0) this.additional = EMPTY_RRSETS;
+    else if (n >= REUSED_LENGTHS) this.additional = this.#gathered.slice(0, n);
+    else {
+      const list = (this.#additionalOf[n] ??= new Array<RRset>(n));
+      for (let i = 0; i < n; i++) list[i] = this.#gathered[i]!;
+      this.additional = list;
+    }
+    return this;
+  }
+}
+
+/** Additional sections shorter than this reuse a scratch array (a headless service's pods). */
+const REUSED_LENGTHS = 16;
 
 /**
  * The referral at cut `node`: its NS RRset in authority, then the A/AAAA of NS targets at
@@ -40,8 +81,13 @@ export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
   const required: RRset[] = [];
   const optional: RRset[] = [];
   for (const target of targetsOf(ns)) {
+    const node = addressNode(zone, target, true);
+    if (node === undefined) continue;
     const into = isSubdomain(target, cut) ? required : optional;
-    addAddresses(zone, target, true, into, required, optional);
+    for (const type of ADDRESS_TYPES) {
+      const rrset = node.get(type);
+      if (rrset !== undefined && !required.includes(rrset) && !optional.includes(rrset)) into.push(rrset);
+    }
   }
   const result = freezeResult('Delegation', EMPTY_RRSETS, [ns], required.concat(optional), required.length);
   node.setReferral(zone.version, result);
@@ -54,19 +100,41 @@ export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
  * for additional data. Occluded names (below a cut) count only for NS, where they are glue.
  */
 export function additionalFor(zone: Zone, rrset: RRset): readonly RRset[] {
-  const type = rrset.type;
-  if (type !== RRType.NS && type !== RRType.MX && type !== RRType.SRV) return EMPTY_RRSETS;
   // Gathered in a scratch list and copied out at their exact length: this runs for every
   // SRV answer, and garbage per query is what makes the young-generation GC run (bench/README.md, Scale).
-  const found = SCRATCH;
-  found.length = 0;
-  for (const rdata of rrset.rdata) {
-    const target = targetOf(type, rdata);
-    if (target !== undefined) addAddresses(zone, target, type === RRType.NS, found, found, found);
-  }
-  return found.length === 0 ? EMPTY_RRSETS : Object.freeze(found.slice());
+  const n = gatherAdditional(zone, rrset, SCRATCH);
+  if (n === 0) return EMPTY_RRSETS;
+  const found = Object.freeze(SCRATCH.slice(0, n));
+  SCRATCH.fill(EMPTY_RRSET, 0, n); // keeps no RRset of an old zone alive
+  return found;
 }
 
+/**
+ * Writes additionalFor's RRsets into `found` from index 0 on and returns how many; `found`
+ * is written by index and never shortened, so reusing it allocates nothing.
+ */
+function gatherAdditional(zone: Zone, rrset: RRset, found: RRset[]): number {
+  const type = rrset.type;
+  if (type !== RRType.NS && type !== RRType.MX && type !== RRType.SRV) return 0;
+  let count = 0;
+  for (const rdata of rrset.rdata) {
+    const target = targetOf(type, rdata);
+    const node = target === undefined ? undefined : addressNode(zone, target, type === RRType.NS);
+    if (node === undefined) continue;
+    for (const address of ADDRESS_TYPES) {
+      const set = node.get(address);
+      if (set !== undefined && !includesBefore(found, count, set)) found[count++] = set;
+    }
+  }
+  return count;
+}
+
+function includesBefore(list: readonly RRset[], count: number, rrset: RRset): boolean {
+  for (let i = 0; i < count; i++) if (list[i] === rrset) return true;
+  return false;
+}
+
+const EMPTY_RRSET: RRset = Object.freeze({ owner: [], type: 0, ttl: 0, rdata: [] });
 const SCRATCH: RRset[] = [];
 
 function targetsOf(rrset: RRset): Labels[] {
@@ -81,22 +149,19 @@ function targetsOf(rrset: RRset): Labels[] {
 /** The lowercased name `rdata` points at, or undefined (malformed opaque RDATA names nothing). */
 function targetOf(type: number, rdata: Uint8Array): Labels | undefined {
   try {
-    const target = rdataTarget(type, rdata);
-    return target === undefined ? undefined : lowerName(target);
+    return rdataTargetKey(type, rdata);
   } catch {
     return undefined;
   }
 }
 
-// Appends the A then AAAA RRset of `target` to `into`, unless already in `seenA`/`seenB`.
-function addAddresses(zone: Zone, target: Labels, allowBelowCut: boolean, into: RRset[], seenA: RRset[], seenB: RRset[]): void {
-  if (!isSubdomain(target, zone.origin)) return;
-  const node = allowBelowCut ? findNode(zone.root, target, zone.origin.length) : findAuthoritativeNode(zone.root, target, zone.origin.length);
-  if (node === undefined) return;
-  for (const type of ADDRESS_TYPES) {
-    const rrset = node.get(type);
-    if (rrset !== undefined && !seenA.includes(rrset) && !seenB.includes(rrset)) into.push(rrset);
-  }
+/**
+ * The node of `target` whose A/AAAA RRsets are additional data: in the zone, matched
+ * exactly, and not below a cut unless `allowBelowCut` (glue for an NS).
+ */
+function addressNode(zone: Zone, target: Labels, allowBelowCut: boolean): ZoneNode | undefined {
+  if (!isSubdomain(target, zone.origin)) return undefined;
+  return allowBelowCut ? findNode(zone.root, target, zone.origin.length) : findAuthoritativeNode(zone.root, target, zone.origin.length);
 }
 
 const ADDRESS_TYPES = [RRType.A, RRType.AAAA] as const;

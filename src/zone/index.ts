@@ -5,6 +5,7 @@
 export type { Labels, RRset, ResultKind, LookupResult, ZoneView, ZoneSetView } from './types.js';
 export { RRType, CLASS_IN } from './types.js';
 export { ZoneSyntaxError, ZoneError, ZoneFileError } from './errors.js';
+export { internLowerLabel } from './label-intern.js';
 export {
   MAX_LABEL_OCTETS, MAX_NAME_OCTETS, ROOT, toOctets, lowerLabel, lowerName, nameEquals, isSubdomain,
   nameWireLength, checkName, parseName, labelToText, nameToText, nameToWire, nameFromWire,
@@ -24,4 +25,5 @@ export { printZone, printRRset } from './print.js';
 export { Zone, ZoneBuilder, buildZone } from './zone.js';
 export type { ZoneChanges, RRsetKey } from './update.js';
 export { MAX_CHAIN } from './lookup.js';
+export { LookupScratch } from './answers.js';
 export { ZoneSet } from './zone-set.js';

@@ -30,19 +30,23 @@ import type { ZoneNode } from './tree.js';
 import { RRType } from './types.js';
 import { EMPTY_RRSETS } from './tree.js';
 import { additionalFor, delegationFor, freezeResult, successFor } from './answers.js';
+import type { LookupScratch } from './answers.js';
 
 /** Most CNAMEs in one answer (Knot's tests stop at 5, BIND at 17). */
 export const MAX_CHAIN = 8;
 
 const SERVER_FAILURE: LookupResult = freezeResult('ServerFailure', EMPTY_RRSETS, EMPTY_RRSETS, EMPTY_RRSETS, 0);
 
-/** Looks up lowercased `qname` (at or below `zone.origin`) for `qtype`. */
-export function lookup(zone: Zone, qname: Labels, qtype: number): LookupResult {
+/**
+ * Looks up lowercased `qname` (at or below `zone.origin`) for `qtype`. With `into`, an
+ * exact-match Success is written there (valid until its next use) instead of allocated.
+ */
+export function lookup(zone: Zone, qname: Labels, qtype: number, into?: LookupScratch): LookupResult {
   if (!endsWithOrigin(qname, zone.origin)) return SERVER_FAILURE; // caller chose the wrong zone
   const found = descend(zone, qname, qtype);
   if (!isNode(found)) return found;
   if (found.cname === undefined || qtype === RRType.CNAME || qtype === RRType.ANY) {
-    return answerAt(zone, found, qname, qtype);
+    return answerAt(zone, found, qname, qtype, into);
   }
   return chase(zone, found, qname, qtype);
 }
@@ -63,11 +67,14 @@ function descend(zone: Zone, qname: Labels, qtype: number): ZoneNode | LookupRes
   return node;
 }
 
-/** Step 4 at a node without a CNAME to follow. */
-function answerAt(zone: Zone, node: ZoneNode, qname: Labels, qtype: number): LookupResult {
+/**
+ * Step 4 at a node without a CNAME to follow. `into` is given only at the top of a lookup:
+ * a CNAME chain keeps the result it gets here, so that one must be its own.
+ */
+function answerAt(zone: Zone, node: ZoneNode, qname: Labels, qtype: number, into?: LookupScratch): LookupResult {
   const rrset = qtype === RRType.ANY ? node.rrsets[0] : node.get(qtype);
   if (rrset === undefined) return zone.noData;
-  if (isExact(zone, node, qname)) return successFor(zone, rrset);
+  if (isExact(zone, node, qname)) return successFor(zone, rrset, into);
   // RFC 4592 §3.3.3: synthesized RRs take the query name as owner.
   return freezeResult('Success', [synthesize(rrset, qname)], EMPTY_RRSETS, additionalFor(zone, rrset), 0);
 }

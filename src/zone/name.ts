@@ -8,6 +8,7 @@
  */
 import type { Labels } from './types.js';
 import { ZoneSyntaxError } from './errors.js';
+import { internLowerLabel } from './label-intern.js';
 
 /** Longest label, in octets (RFC 1035 §2.3.4). */
 export const MAX_LABEL_OCTETS = 63;
@@ -198,6 +199,22 @@ export function nameFromWire(buf: Uint8Array, offset: number): [Labels, number] 
 /** The labels of the uncompressed name at `offset` (nameFromWire without the end offset). */
 export function labelsFromWire(buf: Uint8Array, offset: number): Labels {
   return readLabels(buf, offset, wireLabelCount(buf, offset));
+}
+
+/**
+ * The labels of the uncompressed name at `offset`, ASCII-lowercased (a lookup key), reusing
+ * the strings of labels seen lately (label-intern.ts): only the array is new.
+ */
+export function lowerLabelsFromWire(buf: Uint8Array, offset: number): Labels {
+  const count = wireLabelCount(buf, offset);
+  const labels = new Array<string>(count);
+  let at = offset;
+  for (let i = 0; i < count; i++) {
+    const len = buf[at++];
+    labels[i] = internLowerLabel(buf, at, len);
+    at += len;
+  }
+  return labels;
 }
 
 // Checks the name at `offset` and counts its labels, so the array is made at its length.

@@ -6,7 +6,7 @@
 import type { Labels } from './types.js';
 import { RRType } from './types.js';
 import { ZoneSyntaxError } from './errors.js';
-import { labelsFromWire, nameFromWire, nameToWire, nameWireLength } from './name.js';
+import { labelsFromWire, lowerLabelsFromWire, nameFromWire, nameToWire, nameWireLength } from './name.js';
 import { parseIPv4, parseIPv6 } from './address.js';
 
 /** A RDATA from dotted-quad text. */
@@ -113,4 +113,11 @@ export function rdataTarget(type: number, rdata: Uint8Array): Labels | undefined
   const offset = TARGET_OFFSET.get(type);
   if (offset === undefined || rdata.length <= offset) return undefined;
   return labelsFromWire(rdata, offset);
+}
+
+/** rdataTarget ASCII-lowercased, as a lookup key (labels shared with recent ones: label-intern.ts). */
+export function rdataTargetKey(type: number, rdata: Uint8Array): Labels | undefined {
+  const offset = TARGET_OFFSET.get(type);
+  if (offset === undefined || rdata.length <= offset) return undefined;
+  return lowerLabelsFromWire(rdata, offset);
 }

@@ -9,6 +9,8 @@
  * in RRsets keep the spelling of the zone file.
  */
 
+import type { LookupScratch } from './answers.js';
+
 export type Labels = readonly string[];
 
 /** RR type codes used by name (RFC 1035 §3.2.2 and later RFCs). Others are just numbers. */
@@ -67,8 +69,12 @@ export interface LookupResult {
 export interface ZoneView {
   /** The apex, lowercased labels. */
   readonly origin: Labels;
-  /** `qname` is lowercased labels at or below `origin`. */
-  lookup(qname: Labels, qtype: number): LookupResult;
+  /**
+   * `qname` is lowercased labels at or below `origin`. With `into` (a LookupScratch from
+   * answers.ts), the result may be that object, valid only until its next use: for a
+   * caller that encodes the answer at once, such as the DNS responder.
+   */
+  lookup(qname: Labels, qtype: number, into?: LookupScratch): LookupResult;
 }
 
 /** The set of zones a server answers for, chosen by longest suffix. */

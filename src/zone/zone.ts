@@ -21,6 +21,7 @@ import { checkName, isSubdomain, latin1, lowerName, nameToText } from './name.js
 import { rdataTarget, soaFields } from './rdata-build.js';
 import { ZoneNode, EMPTY_RRSETS, ensureNode, forEachChild, insertRRset, shareLabels } from './tree.js';
 import { lookup } from './lookup.js';
+import type { LookupScratch } from './answers.js';
 import { typeToText } from './rrtype.js';
 import { updateZone, type ZoneChanges } from './update.js';
 
@@ -73,9 +74,12 @@ export class Zone implements ZoneView {
     return this.#rrsets;
   }
 
-  /** RFC 1034 §4.3.2 lookup; `qname` must be lowercased and at or below `origin`. */
-  lookup(qname: Labels, qtype: number): LookupResult {
-    return lookup(this, qname, qtype);
+  /**
+   * RFC 1034 §4.3.2 lookup; `qname` must be lowercased and at or below `origin`. With
+   * `into`, the result may be that scratch object, valid until its next use (answers.ts).
+   */
+  lookup(qname: Labels, qtype: number, into?: LookupScratch): LookupResult {
+    return lookup(this, qname, qtype, into);
   }
 
   /**
