@@ -2,9 +2,11 @@
  * `scale`: how anchordns grows with the number of exported services, beside Knot DNS.
  *
  * Static path, per size (1k, 10k, 100k, 1M services): the generated zone file is served by a
- * single anchor (--zones) and by knotd; for each: start-up time (spawn → listening, → /ready
- * or first SOA answer), RSS once loaded, dnsperf qps / average / p99 on names drawn from the
- * whole zone; for the anchor also restart time on the same --data.
+ * single anchor (--zones) and by knotd, both loaded at once; for each: start-up time (spawn →
+ * listening, → /ready or first SOA answer), RSS once loaded, and dnsperf on names drawn from
+ * the whole zone: one warm-up run each (discarded: both are measured in the steady state a
+ * server spends its life in, not while the anchor's JIT warms up), then R measured rounds in
+ * alternation, the median round reported; for the anchor also restart time on the same --data.
  * Registered path, per size (1k, 10k, and 100k when the measured write rate makes it fit):
  * N PUT registrations through the API into a single anchor (64 connections), then RSS,
  * WAL and snapshot size on disk, restart time from log + snapshot, and dnsperf on the
@@ -20,23 +22,24 @@ import { dnsperf } from './lib/dnsperf.js';
 import { writeZone, writeEmptyZone, sampledQueries, APEX } from './lib/zonegen.js';
 import { registration } from './lib/httpload.js';
 import { rssKiB, sleep } from './lib/proc.js';
-import { load1, writeResults, table, resultPath } from './lib/results.js';
+import { load1, median, writeResults, table, resultPath } from './lib/results.js';
 import { lineChart } from './lib/svg.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000];
 const REGISTER_BUDGET_S = 240;
 const REGISTER_CAP_S = 300;
 
-/** @param {{ sizes?: number[], registerSizes?: number[], seconds?: number, quick?: boolean, log?: (s: string) => void }} opts */
+/** @param {{ sizes?: number[], registerSizes?: number[], seconds?: number, rounds?: number, quick?: boolean, log?: (s: string) => void }} opts */
 export async function runScale(opts = {}) {
   const log = opts.log ?? console.error;
   const sizes = opts.sizes ?? (opts.quick ? [1_000, 10_000] : DEFAULT_SIZES);
   const seconds = opts.seconds ?? (opts.quick ? 2 : 8);
+  const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
   const staticRuns = [];
   const registeredRuns = [];
   let writeRate;
   for (const n of sizes) {
-    staticRuns.push(await staticSize(n, seconds, log));
+    staticRuns.push(await staticSize(n, seconds, rounds, log));
   }
   for (const n of opts.registerSizes ?? sizes.filter((s) => s <= 100_000)) {
     if (writeRate !== undefined && n / writeRate > REGISTER_BUDGET_S) {
@@ -50,8 +53,8 @@ export async function runScale(opts = {}) {
   }
   const body = {
     setup: {
-      sizes, seconds,
-      static: 'generated zone file (bench/lib/zonegen.js) served by one anchor (--zones, group of one) and by knotd (1 UDP worker); dnsperf -c 4 -q 100 on 200k names drawn from the zone',
+      sizes, seconds, rounds,
+      static: 'generated zone file (bench/lib/zonegen.js) served by one anchor (--zones, group of one) and by knotd (1 UDP worker), both loaded at once; dnsperf -c 4 -q 100 on 200k names drawn from the zone: a warm-up run each (3 s, discarded), then `rounds` rounds in alternation; qps, latency and CPU are the median round (all rounds under `rounds`)',
       registered: 'PUT /v1/services/bench/reg-N/clusters/east into one anchor (autocannon, 64 connections, fsync on), then restart on the same --data',
       rss: 'VmRSS from /proc/<pid>/status after the dnsperf run',
     },
@@ -65,7 +68,7 @@ export async function runScale(opts = {}) {
 }
 
 /** Zone-file path for one size: anchordns and Knot side by side. */
-async function staticSize(n, seconds, log) {
+async function staticSize(n, seconds, rounds, log) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), `anchordns-bench-scale-${n}-`));
   const procs = [];
   try {
@@ -74,19 +77,14 @@ async function staticSize(n, seconds, log) {
     writeFileSync(qfile, sampledQueries(n, 200_000, n).join('\n') + '\n');
     const verboseFile = path.join(tmp, 'v.txt');
     const row = { services: n, records: zone.records, zoneBytes: zone.bytes, loadBefore: load1() };
+    /** The servers that came up, each with its row entry: measured below in alternation. */
+    const targets = [];
     try {
       const a = await startAnchor({ zonesDir: path.dirname(zone.file), dataDir: path.join(tmp, 'data'), timeoutMs: 600_000 });
       procs.push(a.proc);
       await waitDns(a.host, a.dnsPort);
       row.anchordns = { listeningMs: a.listeningMs, readyMs: a.readyMs, rssKiBLoaded: rssKiB(a.proc.pid) };
-      const d = await dnsperf({ host: a.host, port: a.dnsPort, file: qfile, seconds, serverPid: a.proc.pid, verboseFile });
-      Object.assign(row.anchordns, pickPerf(d), { rssKiB: rssKiB(a.proc.pid) });
-      await a.proc.stop();
-      const again = await startAnchor({ zonesDir: path.dirname(zone.file), dataDir: path.join(tmp, 'data'), timeoutMs: 600_000 });
-      procs.push(again.proc);
-      row.anchordns.restartListeningMs = again.listeningMs;
-      row.anchordns.restartReadyMs = again.readyMs;
-      await again.proc.stop();
+      targets.push({ name: 'anchordns', host: a.host, port: a.dnsPort, proc: a.proc });
     } catch (err) {
       row.anchordns = { error: String(err.message ?? err).slice(0, 400) };
     }
@@ -94,18 +92,68 @@ async function staticSize(n, seconds, log) {
       const k = await startKnot({ dir: path.join(tmp, 'knot'), zoneFile: zone.file });
       procs.push(k.proc);
       row.knot = { readyMs: k.readyMs, rssKiBLoaded: rssKiB(k.proc.pid) };
-      const d = await dnsperf({ host: k.host, port: k.port, file: qfile, seconds, serverPid: k.proc.pid, verboseFile });
-      Object.assign(row.knot, pickPerf(d), { rssKiB: rssKiB(k.proc.pid) });
-      await k.proc.stop();
+      targets.push({ name: 'knot', host: k.host, port: k.port, proc: k.proc });
     } catch (err) {
       row.knot = { error: String(err.message ?? err).slice(0, 400) };
     }
-    log(`static ${n}: ${JSON.stringify(row)}`);
+    for (const t of targets) {
+      try {
+        await dnsperf({ host: t.host, port: t.port, file: qfile, seconds: Math.min(3, seconds), verboseFile });
+        t.runs = [];
+      } catch (err) {
+        row[t.name] = { error: `warm-up: ${String(err.message ?? err).slice(0, 400)}` };
+      }
+    }
+    const measured = targets.filter((t) => t.runs !== undefined);
+    for (let round = 1; round <= rounds; round++) {
+      for (const t of round % 2 === 1 ? measured : [...measured].reverse()) {
+        if (t.failed) continue;
+        try {
+          const d = await dnsperf({ host: t.host, port: t.port, file: qfile, seconds, serverPid: t.proc.pid, verboseFile });
+          t.runs.push({ round, ...pickPerf(d) });
+          log(`static ${n} round ${round} ${t.name}: ${Math.round(d.qps)} qps p99 ${d.p99Ms.toFixed(2)} ms cpu ${d.serverCpuUsPerQuery.toFixed(1)} µs/q`);
+        } catch (err) {
+          t.failed = true;
+          row[t.name] = { error: `round ${round}: ${String(err.message ?? err).slice(0, 400)}` };
+        }
+      }
+    }
+    for (const t of measured) {
+      if (t.failed) continue;
+      Object.assign(row[t.name], medianRound(t.runs), { rounds: t.runs, rssKiB: rssKiB(t.proc.pid) });
+      await t.proc.stop();
+    }
+    if (targets.some((t) => t.name === 'anchordns' && !t.failed && t.runs !== undefined)) {
+      try {
+        const again = await startAnchor({ zonesDir: path.dirname(zone.file), dataDir: path.join(tmp, 'data'), timeoutMs: 600_000 });
+        procs.push(again.proc);
+        row.anchordns.restartListeningMs = again.listeningMs;
+        row.anchordns.restartReadyMs = again.readyMs;
+        await again.proc.stop();
+      } catch (err) {
+        row.anchordns.restartError = String(err.message ?? err).slice(0, 400);
+      }
+    }
+    log(`static ${n}: ${JSON.stringify({ ...row, anchordns: { ...row.anchordns, rounds: undefined }, knot: { ...row.knot, rounds: undefined } })}`);
     return row;
   } finally {
     await Promise.all(procs.map((p) => p.stop('SIGKILL')));
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Each figure of the rounds as its median (qps, latency, CPU per query), so one round
+ * disturbed by the shared machine does not decide the row.
+ */
+function medianRound(runs) {
+  const out = {};
+  for (const key of Object.keys(runs[0])) {
+    if (key === 'round') continue;
+    const values = runs.map((r) => r[key]);
+    out[key] = typeof values[0] === 'number' ? median(values) : values[Math.floor(values.length / 2)];
+  }
+  return out;
 }
 
 /** API path for one size: register n services into a single anchor, then restart it. */
