@@ -14,7 +14,7 @@
  *   damaged: an error, never a silent hole.
  * - Damage in the last segment is a torn or partial write: the file is cut before it (the
  *   write was never acknowledged, since acks wait for fdatasync) and logged. Zeros from
- *   there to the end are its preallocated, unwritten space: cut, not logged. Damage in any
+ *   there to the end are its preallocated, unwritten space: cut, with an info line. Damage in any
  *   older segment cannot come from a crash (a segment is cut to its records before the
  *   next one is made), so it is a hard error naming file and offset.
  */
@@ -105,8 +105,11 @@ async function replaySegment(seg: SegmentMeta, isLast: boolean, st: ReplayState,
   if (!isLast) throw new WalCorruptError(seg.path, damage.offset, `${damage.reason} in a sealed segment`);
   await truncateDurably(seg.path, damage.offset);
   // Zeros to the end are the open segment's preallocated space (wal.ts preallocate), not
-  // damage: cut without a word. Anything else there is a torn or partial write.
-  if (!zeroFrom(buf, damage.offset)) log(`wal: ${seg.path}: record at offset ${damage.offset}: ${damage.reason}; truncated`);
+  // damage: they are there after any stop that was not clean (a clean one cuts them). Said
+  // in one line all the same, so a disk that lost flushed writes and reads back zeros in
+  // their place is not silent either. Anything else there is a torn or partial write.
+  if (zeroFrom(buf, damage.offset)) log(`wal: ${seg.path}: ${buf.length - damage.offset} bytes of preallocated space after the last record (offset ${damage.offset}), as after a stop that was not clean; cut`);
+  else log(`wal: ${seg.path}: record at offset ${damage.offset}: ${damage.reason}; truncated`);
 }
 
 const ZEROS = new Uint8Array(64 * 1024);

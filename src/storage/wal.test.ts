@@ -304,6 +304,21 @@ describe('wal: damage', () => {
     expect((await readFile(path)).length).toBeLessThan(buf.length - 3);
   });
 
+  it('reports every fdatasync to onSync: sealing a segment and preallocating the next included', async () => {
+    const synced: Array<[string, number]> = [];
+    const wal = await reopen({ segmentBytes: 64 * 1024, onSync: (path, bytes) => synced.push([path, bytes]) });
+    for (let i = 1; i <= 40; i++) await wal.group('g').save({ entries: [ent(i, 1, 'x'.repeat(4000))] });
+    const paths = wal.segmentPaths();
+    expect(paths.length).toBeGreaterThan(1);
+    for (const [k, sealed] of paths.slice(0, -1).entries()) {
+      const bytes = synced.filter(([p]) => p === sealed).map(([, b]) => b);
+      // Its last write's sync, then the seal's (cut to its records): both at its final size.
+      expect(bytes.slice(-2)).toEqual([(await stat(sealed)).size, (await stat(sealed)).size]);
+      // A segment made by rotation: its checkpoint's sync, then its preallocation's, same size.
+      if (k > 0) expect(bytes[1]).toBe(bytes[0]);
+    }
+  });
+
   it('moves the preallocated space ahead as the writes reach it', async () => {
     const wal = await reopen();
     const [path] = wal.segmentPaths();
@@ -313,10 +328,10 @@ describe('wal: damage', () => {
     const crashed = (await openCrashCopy()).group('g');
     expect(crashed.lastIndex()).toBe(10);
     expect(crashed.entries(10, 11, Infinity)[0].data).toEqual(mib);
-    expect(log.lines).toEqual([]);
+    expect(log.lines).toEqual([expect.stringMatching(/^wal: .*\.wal: \d+ bytes of preallocated space after the last record \(offset \d+\), as after a stop that was not clean; cut$/)]);
   });
 
-  it('preallocates the open segment, replays its unwritten space without a word, and cuts it off when sealed or closed', async () => {
+  it('preallocates the open segment, replays its unwritten space with one info line, and cuts it off when sealed or closed', async () => {
     const segmentBytes = 64 * 1024;
     const wal = await reopen({ segmentBytes });
     for (let i = 1; i <= 40; i++) await wal.group('g').save({ entries: [ent(i, 1, 'x'.repeat(4000))] });
@@ -329,10 +344,11 @@ describe('wal: damage', () => {
     const crashed = await openCrashCopy(); // as SIGKILL leaves it: zeros after the last record
     expect(crashed.group('g').lastIndex()).toBe(40);
     expect(crashed.group('g').entries(40, 41, Infinity).map(text)).toEqual(['x'.repeat(4000)]);
-    expect(log.lines).toEqual([]);
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]).toMatch(/bytes of preallocated space after the last record/);
     await wal.close();
     expect((await stat(paths.at(-1)!)).size).toBeLessThan(segmentBytes);
-    expect(log.lines).toEqual([]);
+    expect(log.lines).toHaveLength(1); // a clean close leaves nothing to cut
   });
 
   it('stops at a flipped byte in the middle of the last segment, never past it', async () => {

@@ -122,10 +122,10 @@ export const PREALLOCATE_BYTES = 8 * 1024 * 1024;
  * last record as unwritten space (replay.ts), and 64 MiB of them cost ~100 ms of restart.
  * A segment is cut back to its records when sealed or closed.
  */
-async function preallocate(fh: FileHandle, end: number): Promise<number> {
+async function preallocate(fh: FileHandle, end: number, datasync: () => Promise<void> = () => fh.datasync()): Promise<number> {
   const length = end + PREALLOCATE_BYTES;
   await fh.truncate(length);
-  await fh.datasync();
+  await datasync();
   return length;
 }
 
@@ -317,7 +317,9 @@ export class Wal implements GroupSink {
   async #writeBatch(bytes: Uint8Array, records: readonly WalRecord[], sync: boolean): Promise<void> {
     const seg = this.#segments[this.#segments.length - 1];
     // Only every PREALLOCATE_BYTES: a batch that fits goes straight to the write.
-    if (this.#size + bytes.length > this.#allocated) this.#allocated = await preallocate(this.#fh, this.#size + bytes.length);
+    if (this.#size + bytes.length > this.#allocated) {
+      this.#allocated = await preallocate(this.#fh, this.#size + bytes.length, () => this.#datasync(this.#fh, seg.path, this.#size));
+    }
     if (sync && !this.#unsynced) {
       const t0 = performance.now();
       if (this.#snapshotFiles === 0 && this.#inline.inline(bytes.length)) {
@@ -369,7 +371,7 @@ export class Wal implements GroupSink {
     // Sealed at its records' length before the next segment exists: only the last segment
     // may end in unwritten space, so zeros anywhere else are damage (replay.ts).
     await this.#fh.truncate(this.#size);
-    await this.#fh.datasync();
+    await this.#datasync(this.#fh, this.#segments[this.#segments.length - 1].path, this.#size);
     // The next segment appears under its name only once its checkpoint is durable: a crash
     // before that leaves a temporary file (removed on open), never a segment without the
     // hard states that let the one before it be collected.
@@ -378,7 +380,7 @@ export class Wal implements GroupSink {
     const checkpoint = this.#checkpoint();
     await writeAll(fh, checkpoint, 0);
     await this.#datasync(fh, path, checkpoint.length);
-    const allocated = await preallocate(fh, checkpoint.length);
+    const allocated = await preallocate(fh, checkpoint.length, () => this.#datasync(fh, path, checkpoint.length));
     await rename(rotating, path);
     await fsyncDir(this.#walDir);
     const dsync = await openDsync(path);
@@ -394,6 +396,7 @@ export class Wal implements GroupSink {
     await this.#collect();
   }
 
+  /** Every fdatasync of a segment goes through here, so the metric sees each one. */
   async #datasync(fh: FileHandle, path: string, durableBytes: number): Promise<void> {
     const t0 = performance.now();
     await fh.datasync();
