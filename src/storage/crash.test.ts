@@ -179,7 +179,7 @@ async function crashRounds(dir: string, rounds: number, afterKill: (lines: strin
     } finally {
       await wal.close();
     }
-    // A kill leaves the open segment's preallocated space (one info line) and maybe a torn
+    // A kill leaves the open segment's preallocated space (one line) and maybe a torn
     // record before it (one line each): nothing else may be said.
     for (const line of log.lines) expect(line).toMatch(/^wal: .*: (record at offset \d+: .*; truncated|\d+ bytes of preallocated space after the last record .*; cut)$/);
     truncations += log.lines.filter((line) => line.includes('; truncated')).length;

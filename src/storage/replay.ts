@@ -14,7 +14,7 @@
  *   damaged: an error, never a silent hole.
  * - Damage in the last segment is a torn or partial write: the file is cut before it (the
  *   write was never acknowledged, since acks wait for fdatasync) and logged. Zeros from
- *   there to the end are its preallocated, unwritten space: cut, with an info line. Damage in any
+ *   there to the end are its preallocated, unwritten space: cut, with one log line. Damage in any
  *   older segment cannot come from a crash (a segment is cut to its records before the
  *   next one is made), so it is a hard error naming file and offset.
  */
