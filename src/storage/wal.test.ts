@@ -331,7 +331,7 @@ describe('wal: damage', () => {
     expect(log.lines).toEqual([expect.stringMatching(/^wal: .*\.wal: \d+ bytes of preallocated space after the last record \(offset \d+\), as after a stop that was not clean; cut$/)]);
   });
 
-  it('preallocates the open segment, replays its unwritten space with one info line, and cuts it off when sealed or closed', async () => {
+  it('preallocates the open segment, replays its unwritten space with one log line, and cuts it off when sealed or closed', async () => {
     const segmentBytes = 64 * 1024;
     const wal = await reopen({ segmentBytes });
     for (let i = 1; i <= 40; i++) await wal.group('g').save({ entries: [ent(i, 1, 'x'.repeat(4000))] });
