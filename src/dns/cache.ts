@@ -47,12 +47,13 @@ export class ResponseCache {
   readonly #slots: LruSlots;
   /** Per slot: the response's bytes (one char each) and the view generation it was built from. */
   readonly #responses: string[] = [];
-  #generations = new Int32Array(0);
+  readonly #generations: Int32Array;
   readonly #seen = new Int32Array(1 << DOORKEEPER_BITS);
   #generation = 0;
 
   constructor(maxEntries: number) {
     this.#slots = new LruSlots(maxEntries);
+    this.#generations = new Int32Array(maxEntries);
   }
 
   /** True when `key` missed recently (store it now); otherwise remembers this miss. */
@@ -97,11 +98,6 @@ export class ResponseCache {
   /** Stores a copy of the first `length` bytes of `response`. */
   set(key: string, response: Buffer, length = response.length): void {
     const slot = this.#slots.insert(key);
-    if (slot >= this.#generations.length) {
-      const grown = new Int32Array(Math.max(64, this.#generations.length * 2));
-      grown.set(this.#generations);
-      this.#generations = grown;
-    }
     this.#generations[slot] = this.#generation;
     this.#responses[slot] = response.toString('latin1', 0, length);
   }

@@ -12,9 +12,11 @@ const NONE = -1;
 export class LruSlots {
   readonly #max: number;
   readonly #slotOf = new Map<string, number>();
-  #keys: string[] = [];
-  #prev = new Int32Array(0);
-  #next = new Int32Array(0);
+  readonly #keys: string[] = [];
+  // Links at full size from the start: the pages of a large typed array are not resident
+  // until written, so an idle cache costs little.
+  readonly #prev: Int32Array;
+  readonly #next: Int32Array;
   /** Most recently used slot, or NONE when empty. */
   #head = NONE;
   /** Least recently used slot, or NONE when empty. */
@@ -23,6 +25,8 @@ export class LruSlots {
   constructor(maxEntries: number) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`LruSlots: maxEntries must be a positive integer, got ${maxEntries}`);
     this.#max = maxEntries;
+    this.#prev = new Int32Array(maxEntries);
+    this.#next = new Int32Array(maxEntries);
   }
 
   get size(): number {
@@ -48,7 +52,6 @@ export class LruSlots {
     let slot: number;
     if (this.#slotOf.size < this.#max) {
       slot = this.#slotOf.size;
-      if (slot === this.#prev.length) this.#grow();
     } else {
       slot = this.#tail;
       this.#slotOf.delete(this.#keys[slot]!);
@@ -78,16 +81,5 @@ export class LruSlots {
     this.#next[slot] = this.#head;
     if (this.#head === NONE) this.#tail = slot; else this.#prev[this.#head] = slot;
     this.#head = slot;
-  }
-
-  /** Doubles the link arrays (up to the maximum): a small cache costs little. */
-  #grow(): void {
-    const size = Math.min(this.#max, Math.max(64, this.#prev.length * 2));
-    const prev = new Int32Array(size);
-    const next = new Int32Array(size);
-    prev.set(this.#prev);
-    next.set(this.#next);
-    this.#prev = prev;
-    this.#next = next;
   }
 }

@@ -206,15 +206,7 @@ export function labelsFromWire(buf: Uint8Array, offset: number): Labels {
  * the strings of labels seen lately (label-intern.ts): only the array is new.
  */
 export function lowerLabelsFromWire(buf: Uint8Array, offset: number): Labels {
-  const count = wireLabelCount(buf, offset);
-  const labels = new Array<string>(count);
-  let at = offset;
-  for (let i = 0; i < count; i++) {
-    const len = buf[at++];
-    labels[i] = internLowerLabel(buf, at, len);
-    at += len;
-  }
-  return labels;
+  return readLabels(buf, offset, wireLabelCount(buf, offset), internLowerLabel);
 }
 
 // Checks the name at `offset` and counts its labels, so the array is made at its length.
@@ -243,12 +235,13 @@ function wireNameEnd(buf: Uint8Array, offset: number): number {
   return at + 1;
 }
 
-function readLabels(buf: Uint8Array, offset: number, count: number): Labels {
+/** The `count` labels from `offset`, each made by `label` (as is, or lowercased and interned). */
+function readLabels(buf: Uint8Array, offset: number, count: number, label: (buf: Uint8Array, at: number, len: number) => string = latin1): Labels {
   const labels = new Array<string>(count);
   let at = offset;
   for (let i = 0; i < count; i++) {
     const len = buf[at++];
-    labels[i] = latin1(buf, at, len);
+    labels[i] = label(buf, at, len);
     at += len;
   }
   return labels;

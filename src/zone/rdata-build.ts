@@ -110,14 +110,18 @@ const TARGET_OFFSET: ReadonlyMap<number, number> = new Map([
 
 /** The name an NS/CNAME/PTR/DNAME/MX/SRV record points at, or undefined for other types. */
 export function rdataTarget(type: number, rdata: Uint8Array): Labels | undefined {
-  const offset = TARGET_OFFSET.get(type);
-  if (offset === undefined || rdata.length <= offset) return undefined;
-  return labelsFromWire(rdata, offset);
+  const offset = targetOffset(type, rdata);
+  return offset < 0 ? undefined : labelsFromWire(rdata, offset);
 }
 
 /** rdataTarget ASCII-lowercased, as a lookup key (labels shared with recent ones: label-intern.ts). */
 export function rdataTargetKey(type: number, rdata: Uint8Array): Labels | undefined {
+  const offset = targetOffset(type, rdata);
+  return offset < 0 ? undefined : lowerLabelsFromWire(rdata, offset);
+}
+
+/** Where the target name of `rdata` starts, or -1 when its type names none (or it is too short). */
+function targetOffset(type: number, rdata: Uint8Array): number {
   const offset = TARGET_OFFSET.get(type);
-  if (offset === undefined || rdata.length <= offset) return undefined;
-  return lowerLabelsFromWire(rdata, offset);
+  return offset === undefined || rdata.length <= offset ? -1 : offset;
 }
