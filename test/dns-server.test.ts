@@ -3,6 +3,8 @@
  * on a passed-in Registry, the optional query log, and close().
  */
 import { describe, expect, it } from 'vitest';
+import dgram from 'node:dgram';
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -81,6 +83,24 @@ describe('DNS server', () => {
     const a = await startTestServer();
     await expect(startTestServer({ port: a.port, host: '127.0.0.1' })).rejects.toThrow(/EADDRINUSE/);
     await a.server.close();
+  });
+
+  // A failed bind is the caller's rejection (port 0 retries it), not a socket error to
+  // log: a logged line here once broke the quiet query-log test above under parallel runs.
+  it('a port taken for TCP or UDP rejects without logging a socket error', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
+    const logger = pino({ level: 'info' }, sink);
+    const tcp = net.createServer();
+    await new Promise<void>((resolve) => tcp.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const tcpPort = (tcp.address() as net.AddressInfo).port;
+    await expect(startTestServer({ port: tcpPort, host: '127.0.0.1', logger })).rejects.toThrow(/EADDRINUSE/);
+    tcp.close();
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind({ address: '127.0.0.1', port: 0 }, resolve));
+    await expect(startTestServer({ port: udp.address().port, host: '127.0.0.1', logger, udpEngine: 'dgram' })).rejects.toThrow(/EADDRINUSE/);
+    udp.close();
+    expect(lines).toEqual([]);
   });
 });
 

@@ -27,6 +27,7 @@ export class TcpListener {
   readonly #handler: QueryHandler;
   readonly #idleMs: number;
   readonly #ioMs: number;
+  readonly #onError: (err: Error) => void;
 
   constructor(handler: QueryHandler, options: TcpOptions, onError: (err: Error) => void) {
     this.#handler = handler;
@@ -34,16 +35,21 @@ export class TcpListener {
     this.#ioMs = options.ioTimeoutMs ?? 2_000;
     this.#server = net.createServer({ noDelay: true }, (socket) => this.#accept(socket));
     this.#server.maxConnections = options.maxConnections ?? 1000;
-    this.#server.on('error', onError);
+    this.#onError = onError;
   }
 
-  /** `ipv6Only` as for UDP: set when another listener takes IPv4. */
+  /**
+   * `ipv6Only` as for UDP: set when another listener takes IPv4. A failed listen only
+   * rejects: the server retries EADDRINUSE on port 0, so it is no error to log. The
+   * operational error log is attached once the socket listens.
+   */
   listen(host: string, port: number, ipv6Only: boolean): Promise<number> {
     return new Promise((resolve, reject) => {
       const fail = (err: Error): void => reject(err);
       this.#server.once('error', fail);
       this.#server.listen({ host, port, exclusive: true, ipv6Only: host.includes(':') && ipv6Only }, () => {
         this.#server.off('error', fail);
+        this.#server.on('error', this.#onError);
         resolve((this.#server.address() as net.AddressInfo).port);
       });
     });

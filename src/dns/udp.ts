@@ -33,6 +33,7 @@ export class DgramUdpListener implements UdpListener {
   readonly #socket: dgram.Socket;
   readonly #handler: QueryHandler;
   readonly #family: 4 | 6;
+  readonly #onError: (err: Error) => void;
 
   /** `ipv6Only`: an IPv6 socket leaves IPv4 to another socket (else `::` is dual-stack). */
   constructor(host: string, handler: QueryHandler, onError: (err: Error) => void, ipv6Only: boolean) {
@@ -46,16 +47,20 @@ export class DgramUdpListener implements UdpListener {
     });
     this.#handler = handler;
     this.#socket.on('message', this.#onMessage);
-    this.#socket.on('error', onError);
+    this.#onError = onError;
   }
 
-  /** Binds to `port` (0 picks one) and resolves with the bound port. */
+  /**
+   * Binds to `port` (0 picks one) and resolves with the bound port. A failed bind only
+   * rejects (the server retries EADDRINUSE on port 0); errors are logged once bound.
+   */
   bind(host: string, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const fail = (err: Error): void => reject(err);
       this.#socket.once('error', fail);
       this.#socket.bind({ address: host, port, exclusive: true }, () => {
         this.#socket.off('error', fail);
+        this.#socket.on('error', this.#onError);
         growReceiveBuffer(this.#socket);
         resolve(this.#socket.address().port);
       });
