@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseCache, patchInto } from './cache.js';
+import { ResponseCache, patchInto, writeCacheKey } from './cache.js';
 import { ScannedQuery, scanQuery } from './scanner.js';
 import { buildQuery } from './testing/wire.js';
 
@@ -9,9 +9,28 @@ function scanned(msg: Buffer): ScannedQuery {
   return q;
 }
 
+function query(name: string, qtype = 1): ScannedQuery {
+  return scanned(buildQuery({ name, qtype }));
+}
+
+/** A miss and its offer, as the responder makes them: lookup(), then offer() of the built response. */
+function missThenOffer(cache: ResponseCache, q: ScannedQuery, limit: number, response: Buffer, length: number): void {
+  cache.lookup(q, limit);
+  cache.offer(q, response, length);
+}
+
+/** Two misses in a row: the second offer passes the doorkeeper. */
+function store(cache: ResponseCache, q: ScannedQuery, response: Buffer, limit = 512): void {
+  missThenOffer(cache, q, limit, response, response.length);
+  missThenOffer(cache, q, limit, response, response.length);
+}
+
 describe('ResponseCache', () => {
   it('keys ignore case and ID, but not type, EDNS shape or limit', () => {
-    const k = (spec: Parameters<typeof buildQuery>[0], limit = 512) => ResponseCache.key(scanned(buildQuery(spec)), limit);
+    const k = (spec: Parameters<typeof buildQuery>[0], limit = 512) => {
+      const q = scanned(buildQuery(spec));
+      return q.nameBytes.toString('latin1', 0, writeCacheKey(q, limit));
+    };
     expect(k({ name: 'A.example.', id: 1 })).toBe(k({ name: 'a.EXAMPLE.', id: 2 }));
     expect(k({ name: 'a.example.' })).not.toBe(k({ name: 'a.example.', qtype: 28 }));
     expect(k({ name: 'a.example.' })).not.toBe(k({ name: 'a.example.', edns: {} }));
@@ -20,29 +39,41 @@ describe('ResponseCache', () => {
     expect(k({ name: 'ab.example.' })).not.toBe(k({ name: 'a.bexample.' }));
   });
 
-  it('admits a key on its second miss', () => {
+  it('keys hold type, class, EDNS shape and limit as octets after the name', () => {
+    const q = scanned(buildQuery({ name: 'Ab.', qtype: 0x1234, edns: { do: true } }));
+    const length = writeCacheKey(q, 1232);
+    expect(q.nameBytes.toString('latin1', 0, length)).toBe('\x02ab\x00\x12\x34\x00\x01\x03\x04\xd0');
+  });
+
+  it('stores a response on its second miss, and serves it to the same key in any case', () => {
     const cache = new ResponseCache(10);
-    expect(cache.admit('k')).toBe(false);
-    expect(cache.admit('k')).toBe(true);
+    const response = Buffer.from([1, 2, 3]);
+    missThenOffer(cache, query('a.example.'), 512, response, 3);
+    expect(cache.lookup(query('a.example.'), 512)).toBeUndefined();
+    missThenOffer(cache, query('a.example.'), 512, response, 3);
+    expect(cache.lookup(query('A.Example.'), 512)).toBe('\x01\x02\x03');
+    expect(cache.lookup(query('a.example.'), 1232)).toBeUndefined();
+    expect(cache.lookup(query('a.example.', 28), 512)).toBeUndefined();
   });
 
   it('serves nothing stored before a clear (a view swap)', () => {
     const cache = new ResponseCache(10);
-    const response = Buffer.from([1, 2, 3]);
-    cache.set('k', response);
-    expect(cache.get('k')).toBe('\x01\x02\x03');
+    store(cache, query('k.'), Buffer.from([1, 2, 3]));
+    expect(cache.lookup(query('k.'), 512)).toBe('\x01\x02\x03');
     cache.clear();
-    expect(cache.get('k')).toBeUndefined();
-    cache.set('k', response);
-    expect(cache.get('k')).toBe('\x01\x02\x03');
+    expect(cache.lookup(query('k.'), 512)).toBeUndefined();
+    missThenOffer(cache, query('k.'), 512, Buffer.from([4]), 1); // the doorkeeper still knows k
+    expect(cache.lookup(query('k.'), 512)).toBe('\x04');
+    expect(cache.size).toBe(1);
   });
 
-  it('stores a copy: the buffer it was given may be reused', () => {
+  it('stores a copy of the first `length` bytes: the buffer it was given may be reused', () => {
     const cache = new ResponseCache(10);
-    const response = Buffer.from([0x80, 0xff, 7]);
-    cache.set('k', response);
+    const response = Buffer.from([0x80, 0xff, 7, 9]);
+    missThenOffer(cache, query('k.'), 512, response, 3);
+    missThenOffer(cache, query('k.'), 512, response, 3);
     response.fill(0);
-    expect(Buffer.from(cache.get('k') ?? '', 'latin1')).toEqual(Buffer.from([0x80, 0xff, 7]));
+    expect(Buffer.from(cache.lookup(query('k.'), 512) ?? '', 'latin1')).toEqual(Buffer.from([0x80, 0xff, 7]));
   });
 
   it('patchInto copies ID, question spelling, RD and CD from the query', () => {
@@ -59,28 +90,22 @@ describe('ResponseCache', () => {
 describe('ResponseCache slots', () => {
   it('keeps at most its size, dropping the least recently used response', () => {
     const cache = new ResponseCache(2);
-    cache.set('a', Buffer.from('A'));
-    cache.set('b', Buffer.from('B'));
-    expect(cache.get('a')).toBe('A'); // a is now more recent than b
-    cache.set('c', Buffer.from('C'));
+    store(cache, query('a.'), Buffer.from('A'));
+    store(cache, query('b.'), Buffer.from('B'));
+    expect(cache.lookup(query('a.'), 512)).toBe('A'); // a is now more recent than b
+    store(cache, query('c.'), Buffer.from('C'));
     expect(cache.size).toBe(2);
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')).toBe('A');
-    expect(cache.get('c')).toBe('C');
+    expect(cache.lookup(query('b.'), 512)).toBeUndefined();
+    expect(cache.lookup(query('a.'), 512)).toBe('A');
+    expect(cache.lookup(query('c.'), 512)).toBe('C');
   });
 
-  it('overwrites an entry from an older view in place when the key is stored again', () => {
-    const cache = new ResponseCache(2);
-    cache.set('a', Buffer.from('old'));
-    cache.clear();
-    expect(cache.get('a')).toBeUndefined();
-    cache.set('a', Buffer.from('new'));
-    expect(cache.get('a')).toBe('new');
-    expect(cache.size).toBe(1);
-  });
-
-  it('keys hold type, class, EDNS shape and limit as octets after the name', () => {
-    const q = scanned(buildQuery({ name: 'Ab.', qtype: 0x1234, edns: { do: true } }));
-    expect(ResponseCache.key(q, 1232)).toBe('\x02ab\x00\x12\x34\x00\x01\x03\x04\xd0');
+  it('finds every live entry and no evicted one over many evictions', () => {
+    // 3,000 names through 500 slots: each eviction removes a hash from the index, and a
+    // lookup must still find the entries probed past it.
+    const cache = new ResponseCache(500);
+    for (let i = 0; i < 3_000; i++) store(cache, query(`n${i}.example.`), Buffer.from(`r${i}`));
+    for (let i = 0; i < 3_000; i++) expect(cache.lookup(query(`n${i}.example.`), 512)).toBe(i >= 2_500 ? `r${i}` : undefined);
+    expect(cache.size).toBe(500);
   });
 });

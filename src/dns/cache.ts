@@ -16,6 +16,12 @@
  * built in, and one from an older generation is a miss. (Clearing a 100k-slot LRU cost
  * ~200 µs, paid on every write.) Stale entries age out of the LRU like any other.
  *
+ * Lookup: the key is written as bytes after the scanned name (`ScannedQuery.nameBytes`)
+ * and hashed; a HashSlotIndex gives the slot, whose stored key is then compared byte for
+ * byte. No key string is made unless a response is stored, and a miss is one probe into
+ * a flat table: at a million names nine lookups in ten miss, and a Map keyed by a fresh
+ * key string cost ~1.6 µs each there (bench/README.md, Scale).
+ *
  * Admission: a response is stored only the second time its key misses within a window
  * (a "doorkeeper" as in TinyLFU). Names asked once, such as a random-subdomain flood,
  * never enter the LRU, so they cost a hash and no insertion, eviction or retained
@@ -30,6 +36,7 @@
  * a hit writes it straight into the reply.
  */
 import { Flag, HEADER_SIZE } from './constants.js';
+import { HashSlotIndex } from './hash-slot-index.js';
 import { LruSlots } from './lru-slots.js';
 import { NAME_KEY_SUFFIX_ROOM } from './scanner.js';
 import type { ScannedQuery } from './scanner.js';
@@ -39,65 +46,75 @@ const DOORKEEPER_BITS = 16;
 const DOORKEEPER_MASK = (1 << DOORKEEPER_BITS) - 1;
 const CD_BYTE3 = Flag.CD;
 
-/** Octets ResponseCache.key appends to the name: a zero, type, class, EDNS shape, limit. */
+/** Octets writeCacheKey appends to the name: a zero, type, class, EDNS shape, limit. */
 const KEY_SUFFIX = 8;
 if (KEY_SUFFIX > NAME_KEY_SUFFIX_ROOM) throw new Error('cache: the scanner keeps too little room for the key suffix');
 
 export class ResponseCache {
   readonly #slots: LruSlots;
-  /** Per slot: the response's bytes (one char each) and the view generation it was built from. */
+  readonly #index: HashSlotIndex;
+  /** Per slot: the key (one char per octet), its hash, the response's bytes, and the view generation it was built from. */
+  readonly #keys: string[] = [];
+  readonly #hashes: Int32Array;
   readonly #responses: string[] = [];
   readonly #generations: Int32Array;
   readonly #seen = new Int32Array(1 << DOORKEEPER_BITS);
   #generation = 0;
+  /** What the last lookup computed, for offer(): the key's hash and length, and the slot its hash had (-1: none). */
+  #lastHash = 0;
+  #lastKeyLength = 0;
+  #lastSlot = -1;
 
   constructor(maxEntries: number) {
     this.#slots = new LruSlots(maxEntries);
+    this.#index = new HashSlotIndex(maxEntries);
+    this.#hashes = new Int32Array(maxEntries);
     this.#generations = new Int32Array(maxEntries);
   }
 
-  /** True when `key` missed recently (store it now); otherwise remembers this miss. */
-  admit(key: string): boolean {
-    const h = fnv1a(key);
-    const slot = h & DOORKEEPER_MASK;
-    if (this.#seen[slot] === h) return true;
-    this.#seen[slot] = h;
-    return false;
-  }
-
   /**
-   * The key for `q` answered within `limit` bytes: one latin1 string of the scanned name's
-   * bytes followed by a zero octet (no name holds one where a length octet is due, so
-   * the suffix cannot be mistaken for labels), type, class, EDNS shape and limit, written
-   * into the room the scanner keeps after the name.
+   * The stored response (latin1, for patchInto) to `q` answered within `limit` bytes, or
+   * undefined. An entry from an older view is a miss; it stays until offer() overwrites
+   * it or it ages out.
    */
-  static key(q: ScannedQuery, limit: number): string {
-    const b = q.nameBytes;
-    let at = q.nameLength;
-    b[at++] = 0;
-    b[at++] = q.qtype >> 8;
-    b[at++] = q.qtype & 0xff;
-    b[at++] = q.qclass >> 8;
-    b[at++] = q.qclass & 0xff;
-    b[at++] = (q.hasEdns ? 1 : 0) | (q.ednsDo ? 2 : 0);
-    b[at++] = limit >> 8;
-    b[at++] = limit & 0xff;
-    return b.toString('latin1', 0, at);
-  }
-
-  /**
-   * The stored response's bytes (latin1), for patchInto. An entry from an older view is a
-   * miss; it stays until set() overwrites it or it ages out.
-   */
-  get(key: string): string | undefined {
-    const slot = this.#slots.find(key);
-    if (slot < 0 || this.#generations[slot] !== this.#generation) return undefined;
+  lookup(q: ScannedQuery, limit: number): string | undefined {
+    const length = writeCacheKey(q, limit);
+    const hash = hashKey(q.nameBytes, length);
+    const slot = this.#index.get(hash);
+    this.#lastHash = hash;
+    this.#lastKeyLength = length;
+    this.#lastSlot = slot;
+    if (slot < 0 || this.#generations[slot] !== this.#generation || !sameKey(this.#keys[slot]!, q.nameBytes, length)) return undefined;
+    this.#slots.touch(slot);
     return this.#responses[slot];
   }
 
-  /** Stores a copy of the first `length` bytes of `response`. */
-  set(key: string, response: Buffer, length = response.length): void {
-    const slot = this.#slots.insert(key);
+  /**
+   * Offers the first `length` bytes of `response` as the answer to the query the last
+   * lookup() missed (`q` as it was given there: its key is still after the name, and the
+   * key's hash and slot are reused rather than computed again). It is stored (a copy) only
+   * when the same key missed recently: the doorkeeper remembers this miss otherwise.
+   */
+  offer(q: ScannedQuery, response: Buffer, length: number): void {
+    const hash = this.#lastHash;
+    const door = hash & DOORKEEPER_MASK;
+    if (this.#seen[door] !== hash) {
+      this.#seen[door] = hash;
+      return;
+    }
+    // The slot of this hash: the same key from an older view, or (rarely) another key
+    // with the same 32-bit hash, which this one replaces.
+    let slot = this.#lastSlot;
+    if (slot >= 0) {
+      this.#slots.touch(slot);
+    } else {
+      const evicting = this.#slots.full;
+      slot = this.#slots.claim();
+      if (evicting) this.#index.delete(this.#hashes[slot]!);
+      this.#index.set(hash, slot);
+      this.#hashes[slot] = hash;
+    }
+    this.#keys[slot] = q.nameBytes.toString('latin1', 0, this.#lastKeyLength);
     this.#generations[slot] = this.#generation;
     this.#responses[slot] = response.toString('latin1', 0, length);
   }
@@ -116,6 +133,32 @@ export class ResponseCache {
 }
 
 /**
+ * Writes the cache key of `q` answered within `limit` bytes into `q.nameBytes` and
+ * returns its length: the scanned (lowercased) name, then a zero octet (no name holds one
+ * where a length octet is due, so the suffix cannot be mistaken for labels), type, class,
+ * EDNS shape and limit, in the room the scanner keeps after the name.
+ */
+export function writeCacheKey(q: ScannedQuery, limit: number): number {
+  const b = q.nameBytes;
+  let at = q.nameLength;
+  b[at++] = 0;
+  b[at++] = q.qtype >> 8;
+  b[at++] = q.qtype & 0xff;
+  b[at++] = q.qclass >> 8;
+  b[at++] = q.qclass & 0xff;
+  b[at++] = (q.hasEdns ? 1 : 0) | (q.ednsDo ? 2 : 0);
+  b[at++] = limit >> 8;
+  b[at++] = limit & 0xff;
+  return at;
+}
+
+function sameKey(stored: string, bytes: Uint8Array, length: number): boolean {
+  if (stored.length !== length) return false;
+  for (let i = 0; i < length; i++) if (stored.charCodeAt(i) !== bytes[i]) return false;
+  return true;
+}
+
+/**
  * Copies `cached` into `out` at `at` and makes it the answer to `msg`: the query's ID, the
  * question bytes as the query spelled them, and RD/CD copied (RFC 1035 §4.1.1, RFC 4035
  * §3.1.6).
@@ -131,11 +174,14 @@ export function patchInto(cached: string, msg: Uint8Array, q: ScannedQuery, out:
 }
 
 /**
- * 32-bit FNV-1a over the key's chars (all < 256), as a signed int: an unsigned result
- * above 2^30 would be a heap-allocated number on every call.
+ * 32-bit FNV-1a over the key's bytes, then murmur3's finaliser so that the low bits the
+ * index and the doorkeeper use depend on every byte. Kept a signed int: an unsigned
+ * result above 2^30 would be a heap-allocated number on every call.
  */
-function fnv1a(s: string): number {
+function hashKey(bytes: Uint8Array, length: number): number {
   let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }

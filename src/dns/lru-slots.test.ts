@@ -24,37 +24,68 @@ class ReferenceLru {
   }
 }
 
+/** An LRU map built the way ResponseCache uses LruSlots: its own key → slot index and per-slot arrays. */
+class SlotLru {
+  readonly #slots: LruSlots;
+  readonly #slotOf = new Map<string, number>();
+  readonly #keys: string[] = [];
+  readonly #values: string[] = [];
+  constructor(max: number) {
+    this.#slots = new LruSlots(max);
+  }
+  get(key: string): string | undefined {
+    const slot = this.#slotOf.get(key);
+    if (slot === undefined) return undefined;
+    this.#slots.touch(slot);
+    return this.#values[slot];
+  }
+  set(key: string, value: string): number {
+    let slot = this.#slotOf.get(key);
+    if (slot !== undefined) {
+      this.#slots.touch(slot);
+    } else {
+      const evicting = this.#slots.full;
+      slot = this.#slots.claim();
+      if (evicting) this.#slotOf.delete(this.#keys[slot]!);
+      this.#slotOf.set(key, slot);
+      this.#keys[slot] = key;
+    }
+    this.#values[slot] = value;
+    return slot;
+  }
+  get size(): number {
+    return this.#slots.size;
+  }
+}
+
 describe('LruSlots', () => {
-  it.each([1, 3, 100, 1000])('matches a reference LRU of %i entries over random finds and inserts', (max) => {
+  it.each([1, 3, 100, 1000])('matches a reference LRU of %i entries over random gets and sets', (max) => {
     const random = mulberry32(max);
-    const slots = new LruSlots(max);
-    const values: string[] = [];
+    const lru = new SlotLru(max);
     const reference = new ReferenceLru(max);
     for (let step = 0; step < 20_000; step++) {
       const key = `k${Math.floor(random() * max * 2)}`;
       if (random() < 0.5) {
-        const slot = slots.find(key);
-        expect(slot < 0 ? undefined : values[slot]).toBe(reference.get(key));
+        expect(lru.get(key)).toBe(reference.get(key));
       } else {
-        const slot = slots.insert(key);
+        const slot = lru.set(key, `${key}@${step}`);
         expect(slot).toBeGreaterThanOrEqual(0);
         expect(slot).toBeLessThan(max);
-        values[slot] = `${key}@${step}`;
         reference.set(key, `${key}@${step}`);
       }
-      expect(slots.size).toBe(reference.size);
+      expect(lru.size).toBe(reference.size);
     }
   });
 
-  it('evicts the least recently used key, a find counting as a use', () => {
+  it('hands out unused slots first, then the least recently used, a touch counting as a use', () => {
     const slots = new LruSlots(2);
-    const a = slots.insert('a');
-    const b = slots.insert('b');
-    expect(slots.find('a')).toBe(a);
-    expect(slots.insert('c')).toBe(b); // b was least recently used: c takes its slot
-    expect(slots.find('b')).toBe(-1);
-    expect(slots.find('a')).toBe(a);
-    expect(slots.insert('a')).toBe(a); // present: its own slot, no eviction
+    const a = slots.claim();
+    const b = slots.claim();
+    expect([a, b].sort()).toEqual([0, 1]);
+    expect(slots.full).toBe(true);
+    slots.touch(a);
+    expect(slots.claim()).toBe(b); // b was least recently used
+    expect(slots.claim()).toBe(a); // then a, since the claim made b the most recent
     expect(slots.size).toBe(2);
   });
 

@@ -1,9 +1,9 @@
 /**
- * The recency order of an LRU cache with string keys, kept as slot numbers: the owner
- * stores each entry's data in its own arrays at the slot this hands out. Lookups and
- * insertions allocate nothing beyond the Map's own growth (the doubly linked list is two
- * Int32Arrays), so a cache hit on the DNS hot path leaves no garbage for the GC; the
- * lru-cache package's get() left ~120 bytes per call (an options object and more), and
+ * The recency order of an LRU cache, kept as slot numbers: the owner stores each entry's
+ * key and data in its own arrays at the slot this hands out, and finds slots by key
+ * itself (ResponseCache uses a HashSlotIndex). Nothing here allocates after construction
+ * (the doubly linked list is two Int32Arrays), so a cache hit on the DNS hot path leaves
+ * no garbage for the GC; the lru-cache package's get() left ~120 bytes per call, and
  * garbage per query is what makes the young-generation GC pause answering
  * (bench/README.md, Scale).
  */
@@ -11,8 +11,7 @@ const NONE = -1;
 
 export class LruSlots {
   readonly #max: number;
-  readonly #slotOf = new Map<string, number>();
-  readonly #keys: string[] = [];
+  #size = 0;
   // Links at full size from the start: the pages of a large typed array are not resident
   // until written, so an idle cache costs little.
   readonly #prev: Int32Array;
@@ -30,43 +29,34 @@ export class LruSlots {
   }
 
   get size(): number {
-    return this.#slotOf.size;
+    return this.#size;
   }
 
-  /** The slot of `key`, now the most recently used; or -1 when absent. */
-  find(key: string): number {
-    const slot = this.#slotOf.get(key);
-    if (slot === undefined) return NONE;
-    this.#touch(slot);
-    return slot;
+  /** True when every slot is in use: the next claim() reuses the least recently used one. */
+  get full(): boolean {
+    return this.#size === this.#max;
   }
 
-  /**
-   * The slot for `key`, now the most recently used: its own when present, else a new one,
-   * or, when full, the least recently used entry's slot (that key is dropped). The caller
-   * overwrites the slot's data either way.
-   */
-  insert(key: string): number {
-    const found = this.find(key);
-    if (found !== NONE) return found;
-    let slot: number;
-    if (this.#slotOf.size < this.#max) {
-      slot = this.#slotOf.size;
-    } else {
-      slot = this.#tail;
-      this.#slotOf.delete(this.#keys[slot]!);
-      this.#unlink(slot);
-    }
-    this.#keys[slot] = key;
-    this.#slotOf.set(key, slot);
-    this.#pushFront(slot);
-    return slot;
-  }
-
-  #touch(slot: number): void {
+  /** Makes `slot` (one claim() handed out) the most recently used. */
+  touch(slot: number): void {
     if (slot === this.#head) return;
     this.#unlink(slot);
     this.#pushFront(slot);
+  }
+
+  /**
+   * A slot for a new entry, now the most recently used: an unused one while any is left,
+   * else the least recently used one, whose entry the caller drops and overwrites.
+   */
+  claim(): number {
+    if (this.#size < this.#max) {
+      const slot = this.#size++;
+      this.#pushFront(slot);
+      return slot;
+    }
+    const slot = this.#tail;
+    this.touch(slot);
+    return slot;
   }
 
   #unlink(slot: number): void {

@@ -5,6 +5,7 @@ import { SwappableViewSource } from './view-source.js';
 import { Flag, Rcode } from './constants.js';
 import { a, buildQuery, nameWire, result, rrset, tableZone, zoneSet } from './testing/wire.js';
 import type { QuerySpec } from './testing/wire.js';
+import { ZoneSet, parseZoneText } from '../zone/index.js';
 
 const soa = rrset('example.', 6, 5, new Uint8Array(22));
 const host = rrset('host.example.', 1, 300, a('192.0.2.1'));
@@ -204,5 +205,30 @@ describe('Responder: replies written into a caller buffer (batched UDP)', () => 
     const out = Buffer.alloc(64, 0xee);
     expect(r.respondInto(response, 4, '', out, 0)).toBe(-1);
     expect(out.every((b) => b === 0xee)).toBe(true);
+  });
+});
+
+describe('Responder: answers that hold the query name', () => {
+  // The qname's label array is reused from query to query (ScannedQuery.labels): a
+  // synthesized owner or a CNAME chain must be encoded from this query's name, never a
+  // later one's.
+  const text = [
+    '@ 300 IN SOA ns hostmaster 1 7200 1800 86400 5',
+    '@ 300 IN NS ns',
+    'ns 300 IN A 192.0.2.53',
+    '*.w 300 IN A 192.0.2.7',
+    'alias.w2 300 IN CNAME target.w2',
+    'target.w2 300 IN A 192.0.2.8',
+  ].join('\n');
+  const source = new SwappableViewSource(ZoneSet.of([parseZoneText(`${text}\n`, { origin: 'example.' })]));
+  const r = new Responder({ source, cacheSize: 0 });
+
+  it('synthesizes each wildcard answer with its own query name', () => {
+    for (const label of ['a', 'bb', 'a', 'ccc', 'd']) {
+      const res = ask(r, { name: `${label}.w.example.` })!;
+      expect(res.packet.answers?.map((x) => [x.name, 'data' in x ? x.data : undefined])).toEqual([[`${label}.w.example`, '192.0.2.7']]);
+      const other = ask(r, { name: 'alias.w2.example.' })!; // same label count, in between
+      expect(other.packet.answers?.map((x) => x.name)).toEqual(['alias.w2.example', 'target.w2.example']);
+    }
   });
 });

@@ -120,12 +120,12 @@ export class Responder {
     this.#hit = null;
     if (scanQuery(msg, q) === ScanStatus.Drop) return -1;
     this.#metrics?.request(transport, family, q.qtype);
-    if (q.status !== ScanStatus.Ok || q.ednsVersion !== 0 || this.#cache === null) return this.#build(msg, q, transport, null);
-    const key = ResponseCache.key(q, responseLimit(q, transport));
-    const cached = this.#cache.get(key);
+    if (q.status !== ScanStatus.Ok || q.ednsVersion !== 0 || this.#cache === null) return this.#build(msg, q, transport, false);
+    const limit = responseLimit(q, transport);
+    const cached = this.#cache.lookup(q, limit);
     if (cached === undefined) {
       this.#metrics?.cacheMiss();
-      return this.#build(msg, q, transport, key);
+      return this.#build(msg, q, transport, true);
     }
     this.#metrics?.cacheHit();
     this.#hit = cached;
@@ -145,8 +145,11 @@ export class Responder {
     for (let i = 0; i < w.length; i++) out[at + i] = built[i];
   }
 
-  /** Builds into the writer and stores cacheable responses under `key`; returns the length. */
-  #build(msg: Buffer, q: ScannedQuery, transport: Transport, key: string | null): number {
+  /**
+   * Builds into the writer and, when the cache was asked for `q` and missed (`missed`),
+   * offers it a cacheable response; returns the length.
+   */
+  #build(msg: Buffer, q: ScannedQuery, transport: Transport, missed: boolean): number {
     let cacheable: boolean;
     try {
       cacheable = this.#encode(msg, q, transport);
@@ -155,7 +158,7 @@ export class Responder {
       cacheable = false;
     }
     const w = this.#writer;
-    if (cacheable && key !== null && this.#cache !== null && this.#cache.admit(key)) this.#cache.set(key, w.buf, w.length);
+    if (cacheable && missed) this.#cache?.offer(q, w.buf, w.length);
     return w.length;
   }
 

@@ -136,3 +136,17 @@ describe('scanQuery: malformed input', () => {
     }
   });
 });
+
+describe('ScannedQuery.labels', () => {
+  it('reuses one array per label count, refilled by each scan', () => {
+    const q = new ScannedQuery();
+    scanQuery(buildQuery({ name: 'One.Example.' }), q);
+    const first = q.labels();
+    expect(first).toEqual(['one', 'example']);
+    scanQuery(buildQuery({ name: 'two.example.' }), q);
+    expect(q.labels()).toBe(first);
+    expect(first).toEqual(['two', 'example']);
+    scanQuery(buildQuery({ name: 'a.b.c.' }), q);
+    expect(q.labels()).toEqual(['a', 'b', 'c']);
+  });
+});

@@ -13,7 +13,7 @@ import type { Labels, LookupResult, ResultKind, RRset } from './types.js';
 import type { Zone } from './zone.js';
 import { RRType } from './types.js';
 import { isSubdomain, lowerName } from './name.js';
-import { rdataTargetKey } from './rdata-build.js';
+import { rdataTargetKey, rdataTargetKeyTransient } from './rdata-build.js';
 import { EMPTY_RRSETS, findAuthoritativeNode, findNode } from './tree.js';
 import type { ZoneNode } from './tree.js';
 
@@ -118,7 +118,8 @@ function gatherAdditional(zone: Zone, rrset: RRset, found: RRset[]): number {
   if (type !== RRType.NS && type !== RRType.MX && type !== RRType.SRV) return 0;
   let count = 0;
   for (const rdata of rrset.rdata) {
-    const target = targetOf(type, rdata);
+    // The target is looked up and dropped here, so its labels may sit in a shared array.
+    const target = targetOf(type, rdata, true);
     const node = target === undefined ? undefined : addressNode(zone, target, type === RRType.NS);
     if (node === undefined) continue;
     for (const address of ADDRESS_TYPES) {
@@ -146,10 +147,13 @@ function targetsOf(rrset: RRset): Labels[] {
   return targets;
 }
 
-/** The lowercased name `rdata` points at, or undefined (malformed opaque RDATA names nothing). */
-function targetOf(type: number, rdata: Uint8Array): Labels | undefined {
+/**
+ * The lowercased name `rdata` points at, or undefined (malformed opaque RDATA names
+ * nothing); with `transient`, in an array valid until the next such call.
+ */
+function targetOf(type: number, rdata: Uint8Array, transient = false): Labels | undefined {
   try {
-    return rdataTargetKey(type, rdata);
+    return transient ? rdataTargetKeyTransient(type, rdata) : rdataTargetKey(type, rdata);
   } catch {
     return undefined;
   }

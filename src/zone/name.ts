@@ -209,6 +209,20 @@ export function lowerLabelsFromWire(buf: Uint8Array, offset: number): Labels {
   return readLabels(buf, offset, wireLabelCount(buf, offset), internLowerLabel);
 }
 
+/** Per label count, the array lowerLabelsFromWireTransient fills. */
+const TRANSIENT_BY_COUNT: string[][] = [];
+
+/**
+ * lowerLabelsFromWire into an array shared by every call with the same label count: valid
+ * until the next call, for a name that is looked up and dropped at once (the target of an
+ * SRV answer, whose addresses are additional data). An array per SRV answer was two thirds
+ * of the garbage a query left behind (bench/README.md, Scale).
+ */
+export function lowerLabelsFromWireTransient(buf: Uint8Array, offset: number): Labels {
+  const count = wireLabelCount(buf, offset);
+  return readLabels(buf, offset, count, internLowerLabel, (TRANSIENT_BY_COUNT[count] ??= new Array<string>(count)));
+}
+
 // Checks the name at `offset` and counts its labels, so the array is made at its length.
 function wireLabelCount(buf: Uint8Array, offset: number): number {
   let at = offset;
@@ -235,9 +249,17 @@ function wireNameEnd(buf: Uint8Array, offset: number): number {
   return at + 1;
 }
 
-/** The `count` labels from `offset`, each made by `label` (as is, or lowercased and interned). */
-function readLabels(buf: Uint8Array, offset: number, count: number, label: (buf: Uint8Array, at: number, len: number) => string = latin1): Labels {
-  const labels = new Array<string>(count);
+/**
+ * The `count` labels from `offset`, each made by `label` (as is, or lowercased and
+ * interned), into `labels` (a new array unless given one of length `count`).
+ */
+function readLabels(
+  buf: Uint8Array,
+  offset: number,
+  count: number,
+  label: (buf: Uint8Array, at: number, len: number) => string = latin1,
+  labels: string[] = new Array<string>(count),
+): Labels {
   let at = offset;
   for (let i = 0; i < count; i++) {
     const len = buf[at++];

@@ -6,7 +6,7 @@
 import type { Labels } from './types.js';
 import { RRType } from './types.js';
 import { ZoneSyntaxError } from './errors.js';
-import { labelsFromWire, lowerLabelsFromWire, nameFromWire, nameToWire, nameWireLength } from './name.js';
+import { labelsFromWire, lowerLabelsFromWire, lowerLabelsFromWireTransient, nameFromWire, nameToWire, nameWireLength } from './name.js';
 import { parseIPv4, parseIPv6 } from './address.js';
 
 /** A RDATA from dotted-quad text. */
@@ -118,6 +118,12 @@ export function rdataTarget(type: number, rdata: Uint8Array): Labels | undefined
 export function rdataTargetKey(type: number, rdata: Uint8Array): Labels | undefined {
   const offset = targetOffset(type, rdata);
   return offset < 0 ? undefined : lowerLabelsFromWire(rdata, offset);
+}
+
+/** rdataTargetKey in a shared array, valid until the next call (lowerLabelsFromWireTransient). */
+export function rdataTargetKeyTransient(type: number, rdata: Uint8Array): Labels | undefined {
+  const offset = targetOffset(type, rdata);
+  return offset < 0 ? undefined : lowerLabelsFromWireTransient(rdata, offset);
 }
 
 /** Where the target name of `rdata` starts, or -1 when its type names none (or it is too short). */
