@@ -104,7 +104,10 @@ function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transpor
     timing: config.raft,
     snapshotEvery: config.raft.snapshotEntries,
     snapshotSeconds: config.raft.snapshotSeconds,
-    send: (messages) => transport?.send(spec.apex, messages),
+    send: (messages, now) => {
+      transport?.send(spec.apex, messages);
+      if (now) transport?.flush();
+    },
     onView: publish,
     onSnapshot: (bytes, seconds) => disk.snapshotTaken(spec.apex, bytes, seconds),
     logger,

@@ -4,7 +4,8 @@
  * side of the Raft contract (src/raft/README.md), run as one loop per group:
  *
  *   1. persist the Ready's snapshot, entries and hard state (fdatasync; group-committed)
- *   2. send its messages
+ *   2. send its messages (a leader sends its appends first, written to the sockets at once,
+ *      so that the followers' disk writes run beside its own: Raft thesis §10.2.1)
  *   3. apply the snapshot and committed entries to the segment state, rebuild the view
  *   4. advance()
  *
@@ -46,7 +47,8 @@ export interface SegmentGroupOptions {
   readonly baseSerial: number;
   readonly storage: DiskStorage;
   readonly timing: RaftTiming;
-  readonly send: (messages: readonly Message[]) => void;
+  /** Sends messages to peers; with `now`, written before this call returns (see #handle). */
+  readonly send: (messages: readonly Message[], now: boolean) => void;
   /** Called after each applied batch with the new view. */
   readonly onView: (view: ZoneView) => void;
   readonly logger: Logger;
@@ -275,7 +277,11 @@ export class SegmentGroup {
     // own match counts only after advance(), so nothing commits on an unwritten log. Others
     // must persist first (a vote or an ack must never precede the write it promises).
     const leading = this.#role === 'leader';
-    if (leading && rd.messages.length > 0) this.#o.send(rd.messages);
+    // Written at once when this Ready has entries to write here: the leader's own write
+    // may block the event loop (an inline WAL write, inline-writes.ts), and appends left
+    // for the end of the turn would reach the followers only after it, so the two disk
+    // writes of a commit ran one after the other instead of side by side.
+    if (leading && rd.messages.length > 0) this.#o.send(rd.messages, rd.entries.length > 0);
     // Committed entries are already durable on a quorum (for a single voter, on this disk:
     // the core hands them out only once stable), so they are applied while this Ready's new
     // entries are written, as etcd's server does. A snapshot is persisted before it replaces
@@ -290,7 +296,7 @@ export class SegmentGroup {
     // or here.
     if (rd.mustSync || hasSnapshot) await saved;
     else saved.catch((error: unknown) => this.#fatal(error));
-    if (!leading && rd.messages.length > 0) this.#o.send(rd.messages);
+    if (!leading && rd.messages.length > 0) this.#o.send(rd.messages, false);
     if (hasSnapshot) this.#apply(rd, true);
     this.#node.advance();
     this.#maybeSnapshot();

@@ -124,6 +124,11 @@ export class Peer {
     });
   }
 
+  /** Writes the queue now rather than at the end of the turn (a no-op unless the link is open). */
+  flush(): void {
+    this.#flush();
+  }
+
   /** Writes everything queued as one buffer, unless the socket asked us to wait. */
   #flush(): void {
     const link = this.#link;

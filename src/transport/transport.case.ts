@@ -88,6 +88,21 @@ export function describeTransportConformance(name: string, harness: () => Transp
       expect(a.t.stats.writes - before).toBe(1);
     });
 
+    it('flush() writes what is queued before the turn ends', async () => {
+      const { a, b } = await pair();
+      a.t.send('g', [app('a', 'b', 0)]);
+      await until(() => b.got.length === 1, 'warm-up');
+      const before = a.t.stats.writes;
+      a.t.send('g', [app('a', 'b', 1), app('a', 'b', 2)]);
+      a.t.flush();
+      // Synchronously written: the count moved before any timer or immediate could run.
+      expect(a.t.stats.writes - before).toBe(1);
+      a.t.send('g', [app('a', 'b', 3)]);
+      await until(() => b.got.length === 4, 'both writes');
+      expect(b.got.map((r) => r.msg.index)).toEqual([0, 1, 2, 3]);
+      expect(a.t.stats.writes - before).toBe(2);
+    });
+
     it('delivers multi-megabyte messages (snapshots)', async () => {
       const { a, b } = await pair();
       const data = new Uint8Array(8 * 1024 * 1024);

@@ -36,8 +36,14 @@ export interface Transport {
   readonly address: string;
   readonly stats: Readonly<TransportStats>;
   start(): Promise<void>;
-  /** Queues messages of one group; each goes to its `to` anchor. Never throws for a down peer. */
+  /**
+   * Queues messages of one group; each goes to its `to` anchor. Never throws for a down
+   * peer. Queues are written at the end of the event-loop turn (one socket write per peer
+   * for all that a turn queued), or at once by flush().
+   */
   send(group: string, msgs: readonly Message[]): void;
+  /** Writes every open peer's queue now, for messages that must not wait for the turn to end. */
+  flush(): void;
   onMessage(handler: MessageHandler): void;
   /** Fires when a peer cannot be reached, so the host can call reportUnreachable. */
   onUnreachable(handler: UnreachableHandler): void;
@@ -141,6 +147,11 @@ export class NetworkTransport implements Transport {
       if (peer !== undefined) peer.enqueue([{ group, message: m }]);
       else this.#onUnreachable(m.to);
     }
+  }
+
+  flush(): void {
+    if (this.#closed) return;
+    for (const peer of this.#peers.values()) peer.flush();
   }
 
   async close(): Promise<void> {
