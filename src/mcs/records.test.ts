@@ -110,6 +110,23 @@ describe('Headless records (specification.md §2.4)', () => {
     expect(records.serviceName).toEqual(['hello', 'demo', 'svc', 'clusterset', 'local']);
   });
 
+  it('keeps one SRV per (pod, port) in first-seen order however many pods there are', () => {
+    // 40 pods × (TCP and UDP on 53, plus 8080): each pod's duplicate port collapses at
+    // the service name, and no pod's record is taken for another's.
+    const ports = [{ name: 'dns', protocol: 'TCP', port: 53 }, { name: 'dns', protocol: 'UDP', port: 53 }, { name: 'admin', protocol: 'TCP', port: 8080 }] as const;
+    const endpoints = Array.from({ length: 40 }, (_, i) => ({ addresses: [`10.1.0.${i + 1}`], hostname: `p${i}` }));
+    const records = buildServiceRecords(APEX, service([{ cluster: 'east', type: 'Headless', ips: [], ports: [...ports], endpoints }]));
+    const srv = lines(records.rrsets.filter((r) => r.type === RRType.SRV));
+    const pod = (i: number) => `p${i}.east.hello.demo.svc.clusterset.local`;
+    const pods = Array.from({ length: 40 }, (_, i) => i);
+    expect(srv).toEqual([
+      ...pods.map((i) => `_dns._tcp.hello.demo.svc.clusterset.local 5 SRV 0 2 53 ${pod(i)}`),
+      ...pods.flatMap((i) => [`hello.demo.svc.clusterset.local 5 SRV 0 1 53 ${pod(i)}`, `hello.demo.svc.clusterset.local 5 SRV 0 1 8080 ${pod(i)}`]),
+      ...pods.map((i) => `_dns._udp.hello.demo.svc.clusterset.local 5 SRV 0 2 53 ${pod(i)}`),
+      ...pods.map((i) => `_admin._tcp.hello.demo.svc.clusterset.local 5 SRV 0 2 8080 ${pod(i)}`),
+    ]);
+  });
+
   it('gives unnamed ports no SRV', () => {
     const records = buildServiceRecords(APEX, service([{ cluster: 'east', type: 'Headless', ips: [], ports: [{ protocol: 'TCP', port: 80 }], endpoints: [{ addresses: ['10.0.0.1'], hostname: 'a' }] }]));
     expect(records.rrsets.some((s) => s.type === RRType.SRV)).toBe(false);

@@ -159,41 +159,72 @@ function unionPorts(exports: readonly ClusterExport[]): ClusterExport['ports'] {
  * SRV at `_<port>._<proto>.<svc>` per named port and at the bare service name for all
  * named ports, priority 0, weight split evenly (CoreDNS: ⌊100/n⌋); duplicates by
  * (target, port) collapse, so TCP and UDP on one port give one record (conformance C2/H3).
+ * Records keep the order they were first seen in, owners too.
+ *
+ * This runs twice per registration on the leader (preflight, apply) and once on each
+ * follower, so it keeps to arrays and numbers: a Map per owner, a closure per port and a
+ * string key per record were ~2.6 KB of garbage per call (sampling heap profiler, 64
+ * connections; bench/README.md, Registration).
  */
 function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels; ports: ClusterExport['ports'] }>, ttl: number): RRset[] {
-  // Keyed by the port-name labels ('' for the bare service name), then by target and port.
-  const byOwner = new Map<string, { owner: Labels; records: Map<string, [number, Labels]> }>();
-  const add = (ownerKey: string, owner: () => Labels, port: number, target: Labels, targetKey: string) => {
-    let entry = byOwner.get(ownerKey);
-    if (entry === undefined) byOwner.set(ownerKey, (entry = { owner: owner(), records: new Map() }));
-    entry.records.set(`${targetKey}:${port}`, [port, target]);
-  };
-  for (const { target, ports } of targets) {
-    const targetKey = target.join('.');
+  const owners: SrvOwner[] = [];
+  for (let t = 0; t < targets.length; t++) {
+    const { ports } = targets[t]!;
     for (const p of ports) {
       if (!p.name) continue;
-      const portLabel = `_${lower(p.name)}`;
-      const protoLabel = `_${p.protocol.toLowerCase()}`;
-      add(`${portLabel}.${protoLabel}`, () => [portLabel, protoLabel].concat(serviceName), p.port, target, targetKey);
-      add('', () => serviceName, p.port, target, targetKey);
+      // A record's identity: which target (targets are distinct names) and which port.
+      const key = t * 65536 + p.port;
+      addSrv(srvOwner(owners, serviceName, `_${lower(p.name)}`, `_${p.protocol.toLowerCase()}`), key, t);
+      addSrv(srvOwner(owners, serviceName, '', ''), key, t);
     }
   }
   // The SRV at `_<port>._<proto>` and the one at the service name often hold the same
   // record (one named port): they share its RDATA, never written to once built.
-  const built = new Map<string, { weight: number; bytes: Uint8Array }>();
-  const rrsets: RRset[] = [];
-  for (const { owner, records } of byOwner.values()) {
-    const weight = Math.floor(100 / records.size);
-    const rdata: Uint8Array[] = new Array<Uint8Array>(records.size);
-    let i = 0;
-    for (const [key, [port, target]] of records) {
-      let same = built.get(key);
-      if (same === undefined || same.weight !== weight) built.set(key, (same = { weight, bytes: srvRdata(0, weight, port, target) }));
-      rdata[i++] = same.bytes;
+  const built = owners.length > 1 ? new Map<number, Uint8Array>() : undefined;
+  const rrsets = new Array<RRset>(owners.length);
+  for (let o = 0; o < owners.length; o++) {
+    const { owner, keys } = owners[o]!;
+    const weight = Math.floor(100 / keys.length);
+    const rdata = new Array<Uint8Array>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const sharedKey = keys[i]! * 128 + weight;
+      let bytes = built?.get(sharedKey);
+      if (bytes === undefined) {
+        bytes = srvRdata(0, weight, keys[i]! % 65536, targets[Math.floor(keys[i]! / 65536)]!.target);
+        built?.set(sharedKey, bytes);
+      }
+      rdata[i] = bytes;
     }
-    rrsets.push({ owner, type: RRType.SRV, ttl, rdata });
+    rrsets[o] = { owner, type: RRType.SRV, ttl, rdata };
   }
   return rrsets;
+}
+
+/** One SRV owner's records as keys: target index × 65536 + port. */
+interface SrvOwner {
+  readonly portLabel: string;
+  readonly protoLabel: string;
+  readonly owner: Labels;
+  readonly keys: number[];
+}
+
+/** The owner `<portLabel>.<protoLabel>.<svc>` ('' and '': the service name), added when new. */
+function srvOwner(owners: SrvOwner[], serviceName: Labels, portLabel: string, protoLabel: string): SrvOwner {
+  for (const o of owners) if (o.portLabel === portLabel && o.protoLabel === protoLabel) return o;
+  const owner = portLabel === '' ? serviceName : [portLabel, protoLabel].concat(serviceName);
+  const created: SrvOwner = { portLabel, protoLabel, owner, keys: [] };
+  owners.push(created);
+  return created;
+}
+
+/**
+ * Adds `key` of target `t` unless already there. Targets are added in order, so a
+ * duplicate can only be among the last keys, those of the same target (a few ports).
+ */
+function addSrv(o: SrvOwner, key: number, t: number): void {
+  const keys = o.keys;
+  for (let i = keys.length - 1; i >= 0 && keys[i]! >= t * 65536; i--) if (keys[i] === key) return;
+  keys.push(key);
 }
 
 /** RDATA of `address`, already known to be of IP version `family`. */
