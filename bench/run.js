@@ -73,7 +73,8 @@ async function main() {
     quick: values.quick, profile: values.profile,
     rounds: num(values.rounds), seconds: num(values.seconds), trials: num(values.trials),
     sizes: values.sizes?.split(',').map(Number),
-    registerSizes: values['register-sizes']?.split(',').map(Number),
+    // `--register-sizes 0`: static sizes only.
+    registerSizes: values['register-sizes']?.split(',').map(Number).filter((n) => n > 0),
     log: (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`),
   };
   opts.log(`peers: ${JSON.stringify(peerVersions())}; load average ${load1().toFixed(2)}${load1() > 2.5 ? ' (machine busy: figures are noisy)' : ''}`);
