@@ -2,12 +2,14 @@
  * `anchordns serve` as a user runs it: the real CLI process on the embedded default
  * zones, queried with dig; start-up errors, SIGHUP reload and SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dig } from './helpers/dig.js';
 import { REPO, runCli, startAnchor, type AnchorProcess } from './support/anchor-process.js';
 import { TempDirs } from './support/temp-dirs.js';
+import { SEMI_SPACE_MIB } from '../src/cli/young-generation.js';
 
 const started: AnchorProcess[] = [];
 const temp = new TempDirs();
@@ -65,6 +67,25 @@ describe('anchordns serve on the embedded default', () => {
     expect(engineOf(byEnv)).toBe('dgram');
     const byDefault = await serve(['--data', await tempDir()]);
     expect(engineOf(byDefault)).toBe('batch');
+  });
+
+  // young-generation.ts: the process restarts itself in place (same PID) with the flag,
+  // unless node was given one; both are said in the log.
+  it('sizes V8\'s young generation in the same process, and leaves a node flag alone', async () => {
+    const youngGeneration = async (proc: AnchorProcess) => {
+      await expect.poll(() => proc.output.some((l) => l.includes('"msg":"V8 young generation"')), { timeout: 10_000 }).toBe(true);
+      return JSON.parse(proc.output.find((l) => l.includes('"msg":"V8 young generation"'))!) as { semiSpaceMiB?: number; source: string };
+    };
+    const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const sized = await serve(['--data', await tempDir()]);
+    expect(await youngGeneration(sized)).toMatchObject({ semiSpaceMiB: SEMI_SPACE_MIB, source: 'anchordns' });
+    expect(cmdline(sized.pid)).toContain(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
+    expect((await dig('dig', '127.0.0.1', sized.dnsPort, ['web.default.svc.clusterset.local', 'A', '+norec'])).answer.map((r) => r.data)).toEqual(['10.96.0.10']);
+    const given = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--log-level', 'info', '--data', await tempDir()], env: { NODE_OPTIONS: '--max-semi-space-size=16' } });
+    started.push(given);
+    expect(await youngGeneration(given)).toMatchObject({ semiSpaceMiB: 16, source: 'node flag' });
+    expect(cmdline(given.pid)).not.toContain(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
+    expect(await sized.stop('SIGTERM')).toBe(0);
   });
 
   it('exits 0 on SIGTERM', async () => {

@@ -1,11 +1,13 @@
 /**
  * `anchordns serve`: validates the config (a bad file stops start-up with a message
- * naming the field), starts the anchor, and wires the process signals: SIGTERM/SIGINT
- * stop accepting and exit cleanly, SIGHUP reloads zone files.
+ * naming the field), sizes V8's young generation (young-generation.ts), starts the
+ * anchor, and wires the process signals: SIGTERM/SIGINT stop accepting and exit cleanly,
+ * SIGHUP reloads zone files.
  */
 import type { Command } from 'commander';
 import { loadConfig, DEFAULTS, type ConfigFlags } from '../anchor/config.js';
 import { startAnchor } from '../anchor/anchor.js';
+import { sizeYoungGeneration } from './young-generation.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -21,8 +23,11 @@ export function registerServeCommand(program: Command): void {
     .option('--query-log', 'log every DNS query (off by default)')
     .option('--udp-engine <engine>', 'auto|batch|dgram: how UDP is read and sent (default auto, or ANCHORDNS_UDP)')
     .action(async (flags: ConfigFlags) => {
+      // First, before anything is opened: it may restart the process in place.
+      const youngGeneration = sizeYoungGeneration();
       const config = await loadConfig(flags);
       const anchor = await startAnchor(config);
+      anchor.logger.info(youngGeneration, 'V8 young generation');
       const stop = (signal: string) => {
         anchor.logger.info({ signal }, 'stopping');
         anchor.close().then(

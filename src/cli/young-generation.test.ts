@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { givenSemiSpace, restartArgv, SEMI_SPACE_MIB } from './young-generation.js';
+
+describe('givenSemiSpace', () => {
+  it('finds the flag on the node command line before NODE_OPTIONS', () => {
+    expect(givenSemiSpace(['--max-semi-space-size=32'], '--max-semi-space-size=16')).toBe(32);
+    expect(givenSemiSpace(['--cpu-prof'], '--max-semi-space-size=16')).toBe(16);
+  });
+
+  it('accepts V8 spellings with underscores, and a flag with its value apart', () => {
+    expect(givenSemiSpace(['--max_semi_space_size=8'], undefined)).toBe(8);
+    expect(givenSemiSpace(['--max-semi-space-size', '8'], undefined)).toBe('unknown');
+  });
+
+  it('is undefined without the flag, and not fooled by a longer flag name', () => {
+    expect(givenSemiSpace([], undefined)).toBeUndefined();
+    expect(givenSemiSpace(['--expose-gc'], '--max-old-space-size=4096')).toBeUndefined();
+  });
+});
+
+describe('restartArgv', () => {
+  it('keeps node flags and the script arguments, with the semi-space flag after node flags', () => {
+    expect(restartArgv('/usr/bin/node', ['--cpu-prof'], ['/usr/bin/node', '/app/dist/cli/main.js', 'serve', '--id', 'a1']))
+      .toEqual(['/usr/bin/node', '--cpu-prof', `--max-semi-space-size=${SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve', '--id', 'a1']);
+  });
+});

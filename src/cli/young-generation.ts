@@ -1,0 +1,98 @@
+/**
+ * Sizes V8's young generation for `anchordns serve` by restarting the process in place
+ * (execve, same PID) with `--max-semi-space-size`, a V8 flag that only takes effect when
+ * the heap is created.
+ *
+ * Why: every registration leaves a few KB of records, zone nodes and log entries that
+ * live, and each scavenge copies what survived since the last one. With V8's default
+ * 16 MiB semi-spaces a leader under write load scavenges ~14 times a second, and each
+ * scavenge's cost grows with the old generation: on a 3-anchor group at 64 connections
+ * scavenges took 12–15 % of every anchor's time, and writes fell from ~4.2k/s to ~3.0k/s
+ * as the store grew past 300k services. With 64 MiB the same load held ~4.1k/s (four
+ * rounds of 25 s, bench/README.md). The cost is memory: the young generation grows to
+ * 3 × 64 MiB under load and V8 does not shrink it, ~85 MiB more RSS than the default.
+ *
+ * Node's own flag wins: `--max-semi-space-size` on the node command line or in
+ * NODE_OPTIONS is left as it is (NODE_OPTIONS=--max-semi-space-size=16 restores V8's
+ * default). Without the reexec addon (no C compiler at build time) the process goes on
+ * with V8's default and says so.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The semi-space size anchordns asks V8 for, in MiB. */
+export const SEMI_SPACE_MIB = 64;
+
+/** Set in the restarted process, so that a flag V8 did not keep cannot cause a loop. */
+const RESTARTED_ENV = 'ANCHORDNS_YOUNG_GENERATION_SIZED';
+
+const FLAG = /(?:^|\s)--max[-_]semi[-_]space[-_]size(?:=(\d+))?/;
+
+export interface YoungGeneration {
+  /** The semi-space size asked for, in MiB, or undefined for V8's default. */
+  readonly semiSpaceMiB: number | undefined;
+  /** How it was chosen. */
+  readonly source: 'anchordns' | 'node flag' | 'default';
+  /** Why V8's default is kept, when it is. */
+  readonly reason?: string;
+}
+
+/** The semi-space size given to node itself (command line first, then NODE_OPTIONS). */
+export function givenSemiSpace(execArgv: readonly string[], nodeOptions: string | undefined): number | 'unknown' | undefined {
+  for (const text of [execArgv.join(' '), nodeOptions ?? '']) {
+    const match = FLAG.exec(text);
+    if (match) return match[1] === undefined ? 'unknown' : Number(match[1]);
+  }
+  return undefined;
+}
+
+/** The argv that runs this same script again with the semi-space flag before it. */
+export function restartArgv(execPath: string, execArgv: readonly string[], argv: readonly string[]): string[] {
+  return [execPath, ...execArgv, `--max-semi-space-size=${SEMI_SPACE_MIB}`, ...argv.slice(1)];
+}
+
+interface ReexecBinding {
+  exec(file: string, argv: string[], env: string[]): never;
+}
+
+const ADDON_PATHS = [
+  fileURLToPath(new URL('../native/reexec.node', import.meta.url)),
+  fileURLToPath(new URL('../../build/reexec.node', import.meta.url)),
+];
+
+function loadReexec(): ReexecBinding | undefined {
+  const file = ADDON_PATHS.find((p) => existsSync(p));
+  return file === undefined ? undefined : (createRequire(import.meta.url)(file) as ReexecBinding);
+}
+
+/**
+ * Restarts the process with the young generation sized, unless node was given the flag
+ * already. Returns only when the process goes on as it is, saying why.
+ */
+export function sizeYoungGeneration(): YoungGeneration {
+  // Read once and removed, so that processes this one starts decide for themselves.
+  const restarted = process.env[RESTARTED_ENV] === '1';
+  delete process.env[RESTARTED_ENV];
+  const given = givenSemiSpace(process.execArgv, process.env.NODE_OPTIONS);
+  if (given !== undefined) {
+    return restarted && given === SEMI_SPACE_MIB
+      ? { semiSpaceMiB: given, source: 'anchordns' }
+      : { semiSpaceMiB: given === 'unknown' ? undefined : given, source: 'node flag' };
+  }
+  if (restarted) return { semiSpaceMiB: undefined, source: 'default', reason: 'the restarted process did not keep --max-semi-space-size' };
+  let binding: ReexecBinding | undefined;
+  try {
+    binding = loadReexec();
+  } catch (error) {
+    return { semiSpaceMiB: undefined, source: 'default', reason: `the reexec addon did not load: ${(error as Error).message}` };
+  }
+  if (binding === undefined) return { semiSpaceMiB: undefined, source: 'default', reason: 'the reexec addon is not built (npm run build needs a C compiler)' };
+  const env = Object.entries({ ...process.env, [RESTARTED_ENV]: '1' }).map(([k, v]) => `${k}=${v ?? ''}`);
+  try {
+    binding.exec(process.execPath, restartArgv(process.execPath, process.execArgv, process.argv), env);
+  } catch (error) {
+    return { semiSpaceMiB: undefined, source: 'default', reason: (error as Error).message };
+  }
+  return { semiSpaceMiB: undefined, source: 'default', reason: 'execve returned' };
+}
