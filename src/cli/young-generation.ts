@@ -4,13 +4,14 @@
  * the heap is created.
  *
  * Why: every registration leaves a few KB of records, zone nodes and log entries that
- * live, and each scavenge copies what survived since the last one. With V8's default
- * 16 MiB semi-spaces a leader under write load scavenges ~14 times a second, and each
- * scavenge's cost grows with the old generation: on a 3-anchor group at 64 connections
- * scavenges took 12–15 % of every anchor's time, and writes fell from ~4.2k/s to ~3.0k/s
- * as the store grew past 300k services. With 64 MiB the same load held ~4.1k/s (four
- * rounds of 25 s, bench/README.md). The cost is memory: the young generation grows to
- * 3 × 64 MiB under load and V8 does not shrink it, ~85 MiB more RSS than the default.
+ * live, and each scavenge copies what survived since the last one and walks every page of
+ * the old generation, so its cost grows with the store. With V8's default 16 MiB
+ * semi-spaces, on a 3-anchor group written at 64 connections, scavenges took 12–15 % of
+ * every anchor's time; with 64 MiB they are ~3.5× fewer and the time in them per write is
+ * ~30 % lower (leader 20–34 → 13–28 ms per thousand writes as the store grew to 400k;
+ * bench/README.md, eighth session). Answering a 1M-name zone gains too: fewer pauses in
+ * the tail. The cost is memory: the young generation grows to 2 × 64 MiB under load and
+ * V8 does not shrink it, ~85–100 MiB more RSS than the default.
  *
  * Node's own flag wins: `--max-semi-space-size` on the node command line or in
  * NODE_OPTIONS is left as it is (NODE_OPTIONS=--max-semi-space-size=16 restores V8's
