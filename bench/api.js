@@ -52,10 +52,14 @@ export async function runApi(opts = {}) {
         const order = (round + c) % 2 === 0 ? targets : [...targets].reverse();
         for (const t of order) {
           const loadBefore = load1();
+          const changesBefore = await leaderChanges(group);
           const r = await httpLoad({ url: t.url, connections: c, seconds, request: t.request });
-          runs.push({ system: t.name, round, loadBefore, storedBefore: stored[t.name], ...r });
+          // Elections in the anchordns group during this run (either system's): a burst of
+          // 503s is then a leader change, not a refusal.
+          const anchordnsLeaderChanges = (await leaderChanges(group)) - changesBefore;
+          runs.push({ system: t.name, round, loadBefore, storedBefore: stored[t.name], anchordnsLeaderChanges, ...r });
           stored[t.name] += r.ok;
-          log(`round ${round} ${t.name.padEnd(9)} c=${String(c).padEnd(2)} (${runs.at(-1).storedBefore} stored) ${Math.round(r.okPerSec)} writes/s p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms non2xx ${r.non2xx} errors ${r.errors} load ${loadBefore.toFixed(2)}`);
+          log(`round ${round} ${t.name.padEnd(9)} c=${String(c).padEnd(2)} (${runs.at(-1).storedBefore} stored) ${Math.round(r.okPerSec)} writes/s p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms non2xx ${r.non2xx} errors ${r.errors} load ${loadBefore.toFixed(2)}${anchordnsLeaderChanges > 0 ? ` anchordns leader changes ${anchordnsLeaderChanges}` : ''}`);
           await sleep(500);
         }
       }
@@ -163,4 +167,19 @@ async function measurePropagation(group, leader, count, log) {
   const stats = Object.fromEntries(Object.entries(perAnchor).map(([id, xs]) => [id, { p50Ms: percentile(xs, 50), p99Ms: percentile(xs, 99) }]));
   log(`propagation: ${JSON.stringify(stats)}`);
   return { count, missing, retried503, allP50Ms: percentile(all, 50), allP99Ms: percentile(all, 99), allMaxMs: Math.max(...all), perAnchor: stats, note: `leader ${leader.id} took the PUTs; time from its 200 to the first positive UDP answer, polling every ~1 ms` };
+}
+
+/**
+ * The most leader changes any anchor of the group has seen (its
+ * anchordns_raft_leader_changes_total); an anchor that does not answer counts 0.
+ */
+async function leaderChanges(group) {
+  let most = 0;
+  for (const a of group.anchors) {
+    try {
+      const text = await (await fetch(`${a.url}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+      for (const m of text.matchAll(/^anchordns_raft_leader_changes_total\{[^}]*\} (\d+)/gm)) most = Math.max(most, Number(m[1]));
+    } catch { /* busy or down */ }
+  }
+  return most;
 }
