@@ -84,6 +84,10 @@ export async function runApi(opts = {}) {
         note: 'all 6 server processes and the client share the machine’s cores and disk',
       },
       summary, propagation, runs,
+      // The anchors' own account of elections and warnings, for a run with 503s.
+      anchorEvents: group.anchors.flatMap((a) => (a.proc?.output ?? [])
+        .filter((line) => line.includes('leader changed') || /"level":(40|50|60)/.test(line))
+        .map((line) => `${a.id} ${line.slice(0, 400)}`)).slice(-200),
     };
     const file = writeResults('api', body);
     barChart(resultPath('api', 'svg'), {
