@@ -52,14 +52,16 @@ export async function runApi(opts = {}) {
         const order = (round + c) % 2 === 0 ? targets : [...targets].reverse();
         for (const t of order) {
           const loadBefore = load1();
-          const changesBefore = await leaderChanges(group);
+          const before = await groupHealth(group);
           const r = await httpLoad({ url: t.url, connections: c, seconds, request: t.request });
           // Elections in the anchordns group during this run (either system's): a burst of
-          // 503s is then a leader change, not a refusal.
-          const anchordnsLeaderChanges = (await leaderChanges(group)) - changesBefore;
-          runs.push({ system: t.name, round, loadBefore, storedBefore: stored[t.name], anchordnsLeaderChanges, ...r });
+          // 503s is then a leader change, not a refusal. And each anchor's longest event-loop
+          // stall in the run (prom-client resets the figure at every scrape).
+          const after = await groupHealth(group);
+          const anchordnsLeaderChanges = after.leaderChanges - before.leaderChanges;
+          runs.push({ system: t.name, round, loadBefore, storedBefore: stored[t.name], anchordnsLeaderChanges, anchordnsEventLoopLagMaxS: after.eventLoopLagMaxS, ...r });
           stored[t.name] += r.ok;
-          log(`round ${round} ${t.name.padEnd(9)} c=${String(c).padEnd(2)} (${runs.at(-1).storedBefore} stored) ${Math.round(r.okPerSec)} writes/s p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms non2xx ${r.non2xx} errors ${r.errors} load ${loadBefore.toFixed(2)}${anchordnsLeaderChanges > 0 ? ` anchordns leader changes ${anchordnsLeaderChanges}` : ''}`);
+          log(`round ${round} ${t.name.padEnd(9)} c=${String(c).padEnd(2)} (${runs.at(-1).storedBefore} stored) ${Math.round(r.okPerSec)} writes/s p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms non2xx ${r.non2xx} errors ${r.errors} load ${loadBefore.toFixed(2)} anchor stall max ${Math.max(0, ...Object.values(after.eventLoopLagMaxS)).toFixed(2)} s${anchordnsLeaderChanges > 0 ? ` anchordns leader changes ${anchordnsLeaderChanges}` : ''}`);
           await sleep(500);
         }
       }
@@ -174,16 +176,21 @@ async function measurePropagation(group, leader, count, log) {
 }
 
 /**
- * The most leader changes any anchor of the group has seen (its
- * anchordns_raft_leader_changes_total); an anchor that does not answer counts 0.
+ * From every anchor's /metrics: the most leader changes any anchor has seen
+ * (anchordns_raft_leader_changes_total) and each anchor's longest event-loop stall since
+ * the previous scrape (nodejs_eventloop_lag_max_seconds). An anchor that does not answer
+ * counts 0 changes and has no lag entry.
  */
-async function leaderChanges(group) {
-  let most = 0;
+async function groupHealth(group) {
+  let leaderChanges = 0;
+  const eventLoopLagMaxS = {};
   for (const a of group.anchors) {
     try {
       const text = await (await fetch(`${a.url}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-      for (const m of text.matchAll(/^anchordns_raft_leader_changes_total\{[^}]*\} (\d+)/gm)) most = Math.max(most, Number(m[1]));
+      for (const m of text.matchAll(/^anchordns_raft_leader_changes_total\{[^}]*\} (\d+)/gm)) leaderChanges = Math.max(leaderChanges, Number(m[1]));
+      const lag = /^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text);
+      if (lag) eventLoopLagMaxS[a.id] = Number(Number(lag[1]).toFixed(3));
     } catch { /* busy or down */ }
   }
-  return most;
+  return { leaderChanges, eventLoopLagMaxS };
 }
