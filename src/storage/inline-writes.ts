@@ -16,6 +16,12 @@
  * runs inline the anchor neither answers DNS nor sends Raft heartbeats. The WAL also keeps them off the event loop while
  * a snapshot file is being written (wal.ts): that file's fsync can hold a small write
  * behind it in the file system's journal.
+ *
+ * Known limit (eighth session, bench/README.md "Registration"): another process's fsync
+ * does the same, and the average reacts only after the write that blocked: three anchors
+ * on one disk were all blocked here for 531 ms at once. Writing every batch on the thread
+ * pool instead cost leader changes, because a follower sends no heartbeat response while
+ * its write is in flight (SegmentGroup#handle); that must change first.
  */
 export interface InlineWriteLimits {
   /** Average write time at or above which writes leave the event loop. 0 turns inline writes off. */
