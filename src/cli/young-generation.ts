@@ -91,9 +91,8 @@ export function sizeYoungGeneration(): YoungGeneration {
   if (binding === undefined) return { semiSpaceMiB: undefined, source: 'default', reason: 'the reexec addon is not built (npm run build needs a C compiler)' };
   const env = Object.entries({ ...process.env, [RESTARTED_ENV]: '1' }).map(([k, v]) => `${k}=${v ?? ''}`);
   try {
-    binding.exec(process.execPath, restartArgv(process.execPath, process.execArgv, process.argv), env);
+    return binding.exec(process.execPath, restartArgv(process.execPath, process.execArgv, process.argv), env);
   } catch (error) {
     return { semiSpaceMiB: undefined, source: 'default', reason: (error as Error).message };
   }
-  return { semiSpaceMiB: undefined, source: 'default', reason: 'execve returned' };
 }
