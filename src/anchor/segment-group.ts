@@ -11,7 +11,10 @@
  *
  * Only one pass of the loop runs at a time; ticks, received messages and proposals that
  * arrive meanwhile are folded into the next pass (writes that arrive while a pass writes
- * to disk are proposed together when it ends: one MsgApp and one disk write for all).
+ * to disk are proposed together when it ends: one MsgApp and one disk write for all). The
+ * messages they produce that promise nothing durable (heartbeats and their responses,
+ * appends) are sent at once instead of waiting for the pass (etcd's asynchronous storage
+ * writes draw the same line; RawNode.takeMessagesSendableBeforePersist).
  * Snapshots are serialised in slices between passes, never as one long block.
  */
 import type { Logger } from 'pino';
@@ -239,10 +242,22 @@ export class SegmentGroup {
   }
 
   #kick(): void {
-    if (this.#running) return; // the loop checks hasReady() again after every await
+    if (this.#running) {
+      // The loop checks hasReady() again after every await. Meanwhile what promises nothing
+      // durable leaves now: heartbeats, their responses, appends, pre-votes. A follower whose
+      // write is in flight still answers the leader's heartbeats, so a slow disk does not
+      // cost an election (check-quorum); acks and votes wait for their write (RawNode).
+      this.#sendWhileWriting();
+      return;
+    }
     if (this.#closed || !this.#node.hasReady()) return;
     this.#running = true;
     this.#loop().catch((error: unknown) => this.#fatal(error));
+  }
+
+  #sendWhileWriting(): void {
+    const messages = this.#node.takeMessagesSendableBeforePersist();
+    if (messages.length > 0) this.#o.send(messages, false);
   }
 
   #fatal(error: unknown): void {

@@ -203,4 +203,54 @@ describe('RawNode: messages and ticks while a Ready is being persisted', () => {
     expect(next.entries.map((e) => [e.index, e.term, dec.decode(e.data)])).toEqual([[1, 1, 'old1'], [2, 2, 'new2']]);
     expect(n.raft.log.stableIndex()).toBe(0);
   });
+
+  describe('messages sendable while a Ready is being written', () => {
+    /** A follower of '1' in a group 1–3 at term 1, with one Ready handed out and not persisted. */
+    function followerWritingAReady() {
+      const s = new MemoryStorage();
+      // Without pre-vote and check-quorum: a timeout goes straight to a vote, and a vote
+      // request is not ignored for the leader's lease.
+      const n = new RawNode({ id: '2', storage: s, random: () => 0, electionTick: 10, heartbeatTick: 1, preVote: false, checkQuorum: false, bootstrap: { voters: ['1', '2', '3'] } });
+      const app = makeMessage({ type: MessageType.MsgApp, from: '1', to: '2', term: 1, index: 0, logTerm: 0, entries: [{ term: 1, index: 1, type: EntryType.Normal, data: enc.encode('a') }] });
+      n.step(app);
+      const inFlight = n.ready(); // the entry and the term, being written; not advanced
+      return { n, s, inFlight };
+    }
+
+    it('a heartbeat response leaves at once; an ack of entries waits for the Ready that persists them', () => {
+      const { n, inFlight } = followerWritingAReady();
+      expect(inFlight.messages.map((m) => m.type)).toEqual([MessageType.MsgAppResp]);
+      n.step(makeMessage({ type: MessageType.MsgHeartbeat, from: '1', to: '2', term: 1, commit: 0 }));
+      n.step(makeMessage({ type: MessageType.MsgApp, from: '1', to: '2', term: 1, index: 1, logTerm: 1, entries: [{ term: 1, index: 2, type: EntryType.Normal, data: enc.encode('b') }] }));
+      const early = n.takeMessagesSendableBeforePersist();
+      expect(early.map((m) => m.type)).toEqual([MessageType.MsgHeartbeatResp]);
+      expect(n.takeMessagesSendableBeforePersist()).toEqual([]);
+      n.advance();
+      const next = n.ready();
+      expect(next.entries.map((e) => e.index)).toEqual([2]);
+      expect(next.messages.map((m) => [m.type, m.index])).toEqual([[MessageType.MsgAppResp, 2]]);
+    });
+
+    it("a candidate's vote request and a voter's grant wait: the term and vote they depend on are not durable yet (thesis §3.8)", () => {
+      const { n } = followerWritingAReady();
+      for (let i = 0; i < 40 && n.raft.role !== 'candidate'; i++) n.tick();
+      expect(n.raft.role).toBe('candidate');
+      expect(n.raft.msgs.some((m) => m.type === MessageType.MsgVote)).toBe(true);
+      expect(n.takeMessagesSendableBeforePersist()).toEqual([]);
+
+      const { n: voter } = followerWritingAReady();
+      voter.step(makeMessage({ type: MessageType.MsgVote, from: '3', to: '2', term: 5, index: 9, logTerm: 5 }));
+      expect(voter.raft.msgs.map((m) => [m.type, m.reject])).toEqual([[MessageType.MsgVoteResp, false]]);
+      expect(voter.takeMessagesSendableBeforePersist()).toEqual([]);
+    });
+
+    it('a pre-vote and its answer leave at once: they change no persistent state (thesis §9.6)', () => {
+      const s = new MemoryStorage();
+      const n = new RawNode({ id: '2', storage: s, random: () => 0, electionTick: 10, heartbeatTick: 1, preVote: true, bootstrap: { voters: ['1', '2', '3'] } });
+      n.ready();
+      for (let i = 0; i < 40 && n.raft.role !== 'precandidate'; i++) n.tick();
+      expect(n.raft.role).toBe('precandidate');
+      expect(n.takeMessagesSendableBeforePersist().map((m) => [m.type, m.to]).sort()).toEqual([[MessageType.MsgPreVote, '1'], [MessageType.MsgPreVote, '3']]);
+    });
+  });
 });

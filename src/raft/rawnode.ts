@@ -64,6 +64,19 @@ const LOCAL_TYPES: ReadonlySet<MessageType> = new Set([
   MessageType.MsgCheckQuorum,
 ]);
 
+/**
+ * Messages that promise something this member must have on disk first: an ack of appended
+ * entries (Raft §5.3), and votes, whose term and vote must be durable so a restart cannot
+ * vote twice in a term (thesis §3.8). A candidate counts its own vote at once, so its
+ * MsgVote waits for the term and self-vote to be written too (etcd's raft, which defers
+ * only responses, counts the self-vote through storage instead).
+ */
+const AWAIT_PERSIST_TYPES: ReadonlySet<MessageType> = new Set([
+  MessageType.MsgAppResp,
+  MessageType.MsgVote,
+  MessageType.MsgVoteResp,
+]);
+
 const RESPONSE_TYPES: ReadonlySet<MessageType> = new Set([
   MessageType.MsgAppResp,
   MessageType.MsgVoteResp,
@@ -146,6 +159,26 @@ export class RawNode {
   /** Tells the leader whether a MsgSnap to `id` was delivered. */
   reportSnapshot(id: NodeId, ok: boolean): void {
     this.raft.step(makeMessage({ type: MessageType.MsgSnapStatus, to: this.raft.id, from: id, reject: !ok }));
+  }
+
+  /**
+   * Takes the queued messages that may leave before this member's unstable entries and
+   * hard state are durable: heartbeats and their responses, appends, snapshots, forwarded
+   * proposals, pre-votes, read-index and transfer messages. For a host whose Ready is still
+   * being written: without this, every message produced meanwhile waits for the write
+   * (and for the next Ready), so a follower with a slow disk stops answering heartbeats
+   * and a leader with check-quorum steps down. The rest (AWAIT_PERSIST_TYPES) stay queued
+   * for the next Ready, to be sent after it is persisted, as before. etcd-io/raft's
+   * asynchronous storage writes draw the same line (raft.go, send: msgsAfterAppend).
+   */
+  takeMessagesSendableBeforePersist(): Message[] {
+    const r = this.raft;
+    if (r.msgs.length === 0) return [];
+    const now: Message[] = [];
+    const later: Message[] = [];
+    for (const m of r.msgs) (AWAIT_PERSIST_TYPES.has(m.type) ? later : now).push(m);
+    r.msgs = later;
+    return now;
   }
 
   hasReady(): boolean {

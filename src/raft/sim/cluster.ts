@@ -1,12 +1,13 @@
 /**
  * The seeded simulator: a Raft group of TestHosts over a faulty SimNetwork, with crashes
- * (clean, or after persisting a Ready but before sending/applying it), restarts from
- * storage, partitions (symmetric, asymmetric, bridge), membership changes, compaction and
+ * (clean, after persisting a Ready but before sending/applying it, or while a slow disk is
+ * still writing one), restarts from storage, partitions (symmetric, asymmetric, bridge), membership changes, compaction and
  * proposals throughout. Every step is checked by the SafetyChecker. After the chaos phase
  * the network heals and the group must elect a leader and commit a proposal in bounded time.
  */
 import { confChange } from '../confchange_codec.js';
 import { mulberry32 } from '../rand.js';
+import type { Ready } from '../rawnode.js';
 import { TestHost } from '../testing/host.js';
 import { describeMessage } from '../testing/describe.js';
 import { ConfChangeType, MessageType, type ConfChangeSingle, type Message, type NodeId } from '../types.js';
@@ -39,6 +40,21 @@ export interface SimStats {
   reads: number;
   readsServed: number;
   transfers: number;
+  /** Readys whose write took 1–10 ticks, during which the node kept stepping and ticking. */
+  slowWrites: number;
+  /** Messages sent while their node's Ready was still being written. */
+  sentBeforePersist: number;
+  /** Crashes that lost a Ready whose write had not finished. */
+  inFlightCrashes: number;
+}
+
+/** A Ready handed out and not yet persisted, like the anchor's pass awaiting its disk. */
+interface ReadyInFlight {
+  readonly rd: Ready;
+  /** The tick at which its write completes. */
+  readonly due: number;
+  /** A leader sent its messages when it started writing (Raft thesis §10.2.1). */
+  readonly sentFirst: boolean;
 }
 
 const enc = new TextEncoder();
@@ -53,7 +69,7 @@ export class Simulation {
   readonly stats: SimStats = {
     crashes: 0, midReadyCrashes: 0, restarts: 0, partitions: 0, confChanges: 0, compactions: 0,
     snapshotsSent: 0, proposals: 0, dropped: 0, duplicated: 0, committed: 0, ticksToRecover: 0,
-    reads: 0, readsServed: 0, transfers: 0,
+    reads: 0, readsServed: 0, transfers: 0, slowWrites: 0, sentBeforePersist: 0, inFlightCrashes: 0,
   };
   readonly trace: string[] = [];
   #now = 0;
@@ -64,6 +80,9 @@ export class Simulation {
   #maxInflight: number;
   /** PreVote + CheckQuorum (the default) in most seeds; without them, elections are more frequent. */
   #quiet: boolean;
+  /** Some seeds get disks whose writes take ticks, as the anchor's awaited WAL write does. */
+  #slowDisk: boolean;
+  readonly #inFlight = new Map<NodeId, ReadyInFlight>();
   #appliedSeen = new Map<NodeId, number>();
   /** ReadIndex requests in flight: ctx → highest committed index when requested. */
   #reads = new Map<string, number>();
@@ -78,6 +97,7 @@ export class Simulation {
     this.#maxSizePerMsg = [1, 64, 256, 1 << 20][Math.floor(this.rand() * 4)];
     this.#maxInflight = [1, 4, 256][Math.floor(this.rand() * 3)];
     this.#quiet = this.rand() < 0.6;
+    this.#slowDisk = this.rand() < 0.5;
     const voters = Array.from({ length: opts.nodes }, (_, i) => String(i + 1));
     this.#nextId = opts.nodes + 1;
     for (const id of voters) this.addHost(id, voters);
@@ -133,10 +153,28 @@ export class Simulation {
     for (const m of this.net.due(this.#now, (m) => this.lost(m))) this.deliver(m);
     for (const [id, h] of this.hosts) {
       if (this.down.has(id)) continue;
-      while (!this.down.has(id) && h.node.hasReady()) this.processReady(id, h);
+      this.processReadys(id, h);
       if (this.down.has(id)) continue;
       this.check.observeRole(id, h.node.raft);
     }
+  }
+
+  /**
+   * Finishes the Ready in flight once its write is due, then handles new ones until one
+   * goes in flight. While a write is in flight the node keeps stepping and ticking, and
+   * what may leave before it is durable leaves now (RawNode.takeMessagesSendableBeforePersist).
+   */
+  private processReadys(id: NodeId, h: TestHost): void {
+    const inFlight = this.#inFlight.get(id);
+    if (inFlight !== undefined) {
+      if (inFlight.due > this.#now) {
+        this.sendAll(h.node.takeMessagesSendableBeforePersist(), true);
+        return;
+      }
+      this.#inFlight.delete(id);
+      this.finishReady(id, h, inFlight);
+    }
+    while (!this.down.has(id) && !this.#inFlight.has(id) && h.node.hasReady()) this.startReady(id, h);
   }
 
   /** The transport learned that m was not delivered: report a failed snapshot to its sender. */
@@ -156,9 +194,35 @@ export class Simulation {
     to.node.step(m);
   }
 
-  private processReady(id: NodeId, h: TestHost): void {
+  private sendAll(messages: readonly Message[], beforePersist: boolean): void {
+    for (const m of messages) {
+      if (m.type === MessageType.MsgSnap) this.stats.snapshotsSent++;
+      if (beforePersist) this.stats.sentBeforePersist++;
+      if (!this.net.send(m, this.#now)) this.lost(m);
+    }
+  }
+
+  /**
+   * Takes a Ready as the anchor's SegmentGroup does: a leader sends at once, committed
+   * entries are applied while the write runs (unless a snapshot must be persisted first),
+   * and on a slow disk the write completes some ticks later.
+   */
+  private startReady(id: NodeId, h: TestHost): void {
     const rd = h.node.ready();
     this.check.observeEntries(id, h.node.raft, rd.entries);
+    const sentFirst = h.node.raft.role === 'leader';
+    if (sentFirst) this.sendAll(rd.messages, true);
+    if (!rd.snapshot) this.applyReady(id, h, rd);
+    const slow = this.#slowDisk && this.#chaosOn && this.rand() < 0.1;
+    // Mostly a tick or two; sometimes as long as an election timeout (a disk stalled for
+    // half a second behind another process's fsync), long enough to win an election.
+    const inFlight = { rd, due: this.#now + (slow ? 1 + Math.floor(this.rand() ** 2 * 10) : 0), sentFirst };
+    if (!slow) return this.finishReady(id, h, inFlight);
+    this.stats.slowWrites++;
+    this.#inFlight.set(id, inFlight);
+  }
+
+  private finishReady(id: NodeId, h: TestHost, { rd, sentFirst }: ReadyInFlight): void {
     h.persist(rd);
     if (this.#chaosOn && this.rand() < 0.002) {
       // Crash after the write but before sending, applying or advancing.
@@ -166,12 +230,14 @@ export class Simulation {
       this.crash(id, 'after persisting a Ready');
       return;
     }
-    for (const m of rd.messages) {
-      if (m.type === MessageType.MsgSnap) this.stats.snapshotsSent++;
-      if (!this.net.send(m, this.#now)) this.lost(m);
-    }
-    h.apply(rd);
+    if (!sentFirst) this.sendAll(rd.messages, false);
+    if (rd.snapshot) this.applyReady(id, h, rd);
     h.node.advance();
+    if (rd.softState) this.log(`${id} is ${rd.softState.role} term ${h.node.raft.term} lead ${rd.softState.lead || '-'}`);
+  }
+
+  private applyReady(id: NodeId, h: TestHost, rd: Ready): void {
+    h.apply(rd);
     const seen = this.#appliedSeen.get(id)!;
     if (rd.snapshot) this.#appliedSeen.set(id, 0);
     this.check.observeApplied(id, h.applied, rd.snapshot ? 0 : Math.min(seen, h.applied.length));
@@ -181,11 +247,11 @@ export class Simulation {
       this.check.observeRead(id, ctx, rs.index, this.#reads.get(ctx));
       this.stats.readsServed++;
     }
-    if (rd.softState) this.log(`${id} is ${rd.softState.role} term ${h.node.raft.term} lead ${rd.softState.lead || '-'}`);
   }
 
   private crash(id: NodeId, why: string): void {
     this.down.add(id);
+    if (this.#inFlight.delete(id)) this.stats.inFlightCrashes++;
     this.stats.crashes++;
     this.log(`crash ${id} (${why})`);
   }
@@ -221,6 +287,10 @@ export class Simulation {
       // Leaders that die soon after replicating to a minority make Figure 8 histories.
       const leader = this.leaderOf(up);
       if (leader) this.crash(leader.id, 'leader');
+    } else if (r < 0.33 + this.#leaderCrashRate && this.#inFlight.size > 0 && this.down.size < Math.floor((ids.length - 1) / 2)) {
+      // A write cut short loses what the node may already have told others: only the
+      // messages that promise nothing durable may have left before it.
+      this.crash(pick(this.rand, [...this.#inFlight.keys()]), 'while writing a Ready');
     }
   }
 
@@ -320,6 +390,8 @@ export class Simulation {
   private compact(up: readonly NodeId[]): void {
     if (up.length === 0) return;
     const h = this.hosts.get(pick(this.rand, up))!;
+    // The anchor snapshots between passes, never while one is writing.
+    if (this.#inFlight.has(h.id)) return;
     const keep = Math.floor(this.rand() * 3);
     const at = h.appliedIndex - keep;
     if (at <= h.storage.snapshot().metadata.index || at < h.storage.firstIndex()) return;

@@ -38,6 +38,9 @@ function assertFaultsInjected(t: Record<keyof SimStats, number>): void {
   expect(t.committed).toBeGreaterThan(0);
   expect(t.readsServed).toBeGreaterThan(0);
   expect(t.transfers).toBeGreaterThan(0);
+  expect(t.slowWrites).toBeGreaterThan(0);
+  expect(t.sentBeforePersist).toBeGreaterThan(0);
+  expect(t.inFlightCrashes).toBeGreaterThan(0);
 }
 
 if (process.env.SEED !== undefined) {
