@@ -292,10 +292,10 @@ export class SegmentGroup {
     // own match counts only after advance(), so nothing commits on an unwritten log. Others
     // must persist first (a vote or an ack must never precede the write it promises).
     const leading = this.#role === 'leader';
-    // Written at once when this Ready has entries to write here: the leader's own write
-    // may block the event loop (an inline WAL write, inline-writes.ts), and appends left
-    // for the end of the turn would reach the followers only after it, so the two disk
-    // writes of a commit ran one after the other instead of side by side.
+    // Written at once when this Ready has entries to write here: appends left for the end
+    // of the turn would wait for the rest of this pass (applying, rebuilding the view) and,
+    // with inline WAL writes on (inline-writes.ts), for the leader's own blocking write, so
+    // the two disk writes of a commit ran one after the other instead of side by side.
     if (leading && rd.messages.length > 0) this.#o.send(rd.messages, rd.entries.length > 0);
     // Committed entries are already durable on a quorum (for a single voter, on this disk:
     // the core hands them out only once stable), so they are applied while this Ready's new

@@ -77,6 +77,15 @@ describe('wal: persist and recover', () => {
     expect(wal.stats.records).toBe(50);
   });
 
+  // inline-writes.ts: a disk stall must not stop the event loop (and DNS) by default.
+  it('writes no batch on the event loop unless inline writes are asked for', async () => {
+    const wal = await reopen();
+    await wal.group('g').save({ entries: ents(1, 2, 1) });
+    await wal.group('g').save({ entries: [ent(3, 1)] });
+    expect(wal.stats.records).toBeGreaterThanOrEqual(2);
+    expect(wal.inlineWrites).toBe(0);
+  });
+
   it('writes small batches on the event loop, large ones and all on a slow disk through the thread pool; both recover', async () => {
     const wal = await reopen({ inlineWrites: { maxMs: 1000, maxBytes: 4096 } });
     const g = wal.group('g');

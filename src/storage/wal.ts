@@ -98,8 +98,8 @@ async function openLocked(dir: string, walDir: string, opts: WalOptions, unlock:
 
 /**
  * A second handle on a segment whose writes are durable when they return (O_DSYNC): one
- * system call for a synced batch instead of two (write, then fdatasync), made on the event
- * loop while the disk is fast, else one thread-pool round trip (inline-writes.ts). The
+ * system call for a synced batch instead of two (write, then fdatasync), made on libuv's
+ * thread pool (or on the event loop when inline writes are enabled, inline-writes.ts). The
  * kernel flushes only the range written through it, so it is used only when every byte
  * before that range is already durable (Wal.#unsynced).
  */
