@@ -5,7 +5,7 @@
  * item 18), so every such step here ends with `fsyncDir`.
  */
 import { writeSync } from 'node:fs';
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 
 export async function fsyncDir(dir: string): Promise<void> {
@@ -36,11 +36,16 @@ export function writeAllBlocking(fh: FileHandle, bytes: Uint8Array, position: nu
  * Atomically replaces `path` with `bytes`: write a temp file, fsync it, rename over the
  * target, fsync the directory. A crash leaves either the old file or the new, never half.
  */
-export async function writeFileAtomic(dir: string, path: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomic(dir: string, path: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
   const tmp = `${path}.tmp`;
-  await writeFile(tmp, bytes);
-  const fh = await open(tmp, 'r+');
+  const fh = await open(tmp, 'w');
   try {
+    // Pieces are written one after the other (a snapshot's data is not copied into one buffer).
+    let position = 0;
+    for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) {
+      await writeAll(fh, piece, position);
+      position += piece.length;
+    }
     await fh.sync();
   } finally {
     await fh.close();
