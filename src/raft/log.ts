@@ -51,6 +51,10 @@ export class RaftLog {
 
   /** Term of entry i, or 0 when it is compacted or beyond the log. */
   zeroTermOnOutOfBounds(i: number): number {
+    // Checked first rather than thrown and caught: a follower asks matchTerm about every
+    // entry it appends (findConflict), past its last index, and a throw per write showed in
+    // its CPU profile.
+    if (i < this.firstIndex() - 1 || i > this.lastIndex()) return 0;
     try {
       return this.term(i);
     } catch (e) {
@@ -64,6 +68,7 @@ export class RaftLog {
   }
 
   matchTerm(i: number, t: number): boolean {
+    if (i < this.firstIndex() - 1 || i > this.lastIndex()) return false; // as zeroTermOnOutOfBounds
     try {
       return this.term(i) === t;
     } catch (e) {
