@@ -42,10 +42,10 @@ export function encodeSnapshotFile(s: Snapshot): Uint8Array {
 /**
  * The bytes of encodeSnapshotFile, as pieces to write one after the other: the file
  * header, the snapshot's head, and its data uncopied. Assembling one buffer cost three
- * copies of the data (tens of MB at 100k+ services): ~100 ms of page faults and memcpy
- * in one turn of the event loop, and enough fresh external memory to set off a full
- * GC beside it (ninth session's profiles: 0.3-0.7 s with no timer run on a follower).
- * The CRC is computed a megabyte per turn for the same reason.
+ * copies of the data (tens of MB at 100k+ services): CPU profiles of followers under
+ * write load (ninth session) found ~100 ms of memcpy and page faults in one turn of the
+ * event loop, inside stretches of 0.3-0.7 s in which no timer ran, with garbage collection
+ * beside it. The CRC is computed a megabyte per turn for the same reason.
  */
 export async function snapshotFilePieces(s: Snapshot): Promise<Uint8Array[]> {
   const pieces = encodeSnapshotPieces(s);
