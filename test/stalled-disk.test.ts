@@ -13,7 +13,7 @@
  * the reason, rather than passing.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, truncate } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,20 +43,22 @@ async function answers(group: AnchorGroup, member: GroupMember, name: string): P
   return result.answer.map((r) => r.data).sort();
 }
 
-/** Makes an ext4 image per member and mounts it on the member's data directory; why not, if it cannot. */
+/**
+ * Makes an ext4 image per member and mounts it on the member's data directory. Returns why
+ * not when this machine cannot (not root, no loop devices, no mkfs.ext4 on the PATH).
+ */
 async function mountDataDirs(group: AnchorGroup, images: string, mounted: string[]): Promise<string | undefined> {
   for (const member of group.members) {
     const image = join(images, `${member.id}.img`);
     const dir = dataDir(member);
-    await truncate(image, 64 * 1024 * 1024).catch(async () => {
-      await run('truncate', ['-s', '64M', image]);
-    });
-    await run('mkfs.ext4', ['-q', '-F', image]);
-    await mkdir(dir, { recursive: true });
     try {
+      const file = await open(image, 'w');
+      await file.truncate(64 * 1024 * 1024).finally(() => file.close());
+      await run('mkfs.ext4', ['-q', '-F', image]);
+      await mkdir(dir, { recursive: true });
       await run('mount', ['-o', 'loop', image, dir]);
     } catch (err) {
-      return `loop mount refused: ${(err as Error).message.split('\n')[0]}`;
+      return `cannot mount an ext4 image on a data directory: ${(err as Error).message.split('\n')[0]}`;
     }
     mounted.push(dir);
   }
