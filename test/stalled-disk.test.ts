@@ -117,7 +117,7 @@ describe('followers whose disks stall', () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(queries).toBeGreaterThan(10);
+    expect(queries).toBeGreaterThanOrEqual(2 * followers.length); // every follower, at least twice during the stall
     for (const f of followers) {
       await run('fsfreeze', ['-u', dataDir(f)]);
       frozen.delete(dataDir(f));
