@@ -22,6 +22,7 @@ import {
   EntryType,
   MessageType,
   makeMessage,
+  messageFrom,
   type ConfState,
   type Entry,
   type HardState,
@@ -111,7 +112,7 @@ export class Raft {
     let term = o.term ?? 0;
     if (isVote) invariant(term !== 0, `term should be set when sending ${o.type}`);
     else if (o.type !== MessageType.MsgProp && o.type !== MessageType.MsgReadIndex) term = this.term;
-    this.msgs.push(makeMessage({ ...o, from: this.id, term }));
+    this.msgs.push(messageFrom(o, this.id, term));
   }
 
   // ---- role transitions (Raft §5.2) --------------------------------------------------
