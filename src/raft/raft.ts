@@ -200,7 +200,7 @@ export class Raft {
   appendEntry(es: readonly Entry[]): boolean {
     if (!this.increaseUncommittedSize(es)) return false;
     let li = this.log.lastIndex();
-    const ents = es.map((e) => ({ ...e, term: this.term, index: ++li }));
+    const ents = es.map((e): Entry => ({ term: this.term, index: ++li, type: e.type, data: e.data })); // no spread: see messageFrom
     this.log.append(ents);
     return true;
   }

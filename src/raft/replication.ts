@@ -69,7 +69,7 @@ export function bcastHeartbeat(r: Raft, ctx?: Uint8Array): void {
   r.trk.visit((id, pr) => {
     if (id === r.id) return;
     const commit = Math.min(pr.match, r.log.committed);
-    r.send({ type: MessageType.MsgHeartbeat, to: id, commit, ...(c ? { context: c } : {}) });
+    r.send({ type: MessageType.MsgHeartbeat, to: id, commit, context: c });
   });
 }
 
