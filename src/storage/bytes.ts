@@ -176,6 +176,21 @@ export class ByteReader {
     return out;
   }
 
+  /**
+   * Length-prefixed bytes as a plain Uint8Array view into the source, not a copy: it keeps
+   * the whole source buffer alive. For a transport frame, whose entries live about as long
+   * as one another (the in-memory log drops them together at compaction); never for a WAL
+   * segment read whole at recovery.
+   */
+  bytesView(): Uint8Array {
+    const n = this.uvarint();
+    this.#need(n);
+    const buf = this.#buf;
+    const out = new Uint8Array(buf.buffer, buf.byteOffset + this.#pos, n);
+    this.#pos += n;
+    return out;
+  }
+
   string(): string {
     const n = this.uvarint();
     this.#need(n);

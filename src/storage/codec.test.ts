@@ -3,7 +3,7 @@ import { EMPTY_BYTES, EntryType, makeMessage, MessageType, type Snapshot } from 
 import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32c } from './crc32c.js';
 import { CodecError } from './errors.js';
-import { readMessage, writeMessage, decodeSnapshot, encodeSnapshot } from './raft-codec.js';
+import { readEntry, readMessage, writeEntry, writeMessage, decodeSnapshot, encodeSnapshot } from './raft-codec.js';
 
 const snap: Snapshot = {
   metadata: {
@@ -54,6 +54,22 @@ describe('raft codec', () => {
     const got = readMessage(new ByteReader(w.view()));
     expect(got).toEqual(m);
     expect('snapshot' in got).toBe(false);
+  });
+
+  it("reads a message's entries as views into its buffer (plain Uint8Arrays); a WAL entry is a copy", () => {
+    const m = makeMessage({ type: MessageType.MsgApp, to: 'b', from: 'a', entries: [{ index: 1, term: 1, type: EntryType.Normal, data: new Uint8Array([1, 2, 3]) }] });
+    const w = new ByteWriter();
+    writeMessage(w, m);
+    const source = Buffer.from(w.view()); // frames arrive as Buffers
+    const data = readMessage(new ByteReader(source)).entries[0]!.data;
+    expect(data.buffer).toBe(source.buffer);
+    expect(Object.getPrototypeOf(data)).toBe(Uint8Array.prototype);
+    expect(data).toEqual(new Uint8Array([1, 2, 3]));
+
+    const ew = new ByteWriter();
+    writeEntry(ew, m.entries[0]!);
+    const entrySource = Buffer.from(ew.view());
+    expect(readEntry(new ByteReader(entrySource)).data.buffer).not.toBe(entrySource.buffer);
   });
 
   it('round-trips a snapshot', () => {
