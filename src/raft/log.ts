@@ -49,12 +49,18 @@ export class RaftLog {
     return this.unstable.maybeTerm(i) ?? this.storage.term(i);
   }
 
+  /**
+   * Whether term(i) can answer, checked rather than thrown and caught: a follower asks
+   * matchTerm about every entry it appends (findConflict), past its last index, and a
+   * throw per write showed in its CPU profile.
+   */
+  #inBounds(i: number): boolean {
+    return i >= this.firstIndex() - 1 && i <= this.lastIndex();
+  }
+
   /** Term of entry i, or 0 when it is compacted or beyond the log. */
   zeroTermOnOutOfBounds(i: number): number {
-    // Checked first rather than thrown and caught: a follower asks matchTerm about every
-    // entry it appends (findConflict), past its last index, and a throw per write showed in
-    // its CPU profile.
-    if (i < this.firstIndex() - 1 || i > this.lastIndex()) return 0;
+    if (!this.#inBounds(i)) return 0;
     try {
       return this.term(i);
     } catch (e) {
@@ -68,7 +74,7 @@ export class RaftLog {
   }
 
   matchTerm(i: number, t: number): boolean {
-    if (i < this.firstIndex() - 1 || i > this.lastIndex()) return false; // as zeroTermOnOutOfBounds
+    if (!this.#inBounds(i)) return false;
     try {
       return this.term(i) === t;
     } catch (e) {

@@ -28,16 +28,12 @@ export function writeEntry(w: ByteWriter, e: Entry): void {
   w.bytes(e.data);
 }
 
-export function readEntry(r: ByteReader): Entry {
-  return readEntryWith(r, false);
-}
-
 /**
  * With `view`, the entry's data is a view into the reader's buffer, not a copy (messages
  * off the wire: a copy per entry was a malloc, an ArrayBuffer and its bookkeeping each,
  * and showed in followers' CPU profiles under write load).
  */
-function readEntryWith(r: ByteReader, view: boolean): Entry {
+export function readEntry(r: ByteReader, view = false): Entry {
   const term = r.uvarint();
   const index = r.uvarint();
   const type = r.u8();
@@ -138,7 +134,7 @@ export function readMessage(r: ByteReader): Message {
   const n = r.uvarint();
   if (n > r.remaining) throw new CodecError(`entry count ${n} exceeds input`);
   const entries: Entry[] = [];
-  for (let i = 0; i < n; i++) entries.push(readEntryWith(r, true));
+  for (let i = 0; i < n; i++) entries.push(readEntry(r, true));
   const snapshot = r.bool() ? readSnapshot(r) : undefined;
   const m = { type: type as MessageType, to, from, term, logTerm, index, entries, commit, reject, rejectHint, context };
   return snapshot === undefined ? m : { ...m, snapshot };

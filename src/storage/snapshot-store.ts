@@ -48,21 +48,13 @@ export function encodeSnapshotFile(s: Snapshot): Uint8Array {
  * beside it. The CRC is computed a megabyte per turn for the same reason.
  */
 export async function snapshotFilePieces(s: Snapshot): Promise<Uint8Array[]> {
-  const pieces = encodeSnapshotPieces(s);
-  let crc = 0;
-  let turnBytes = 0;
-  for (const piece of pieces) {
-    for (let at = 0; at < piece.length; at += CRC_SLICE) {
-      if (turnBytes >= CRC_SLICE) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        turnBytes = 0;
-      }
-      const end = Math.min(piece.length, at + CRC_SLICE);
-      crc = crc32c(piece, crc, at, end);
-      turnBytes += end - at;
-    }
+  const [head, data] = encodeSnapshotPieces(s);
+  let crc = crc32c(head);
+  for (let at = 0; at < data.length; at += CRC_SLICE) {
+    if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    crc = crc32c(data, crc, at, Math.min(data.length, at + CRC_SLICE));
   }
-  return [fileHeader(crc), ...pieces];
+  return [fileHeader(crc), head, data];
 }
 
 const CRC_SLICE = 1 << 20;

@@ -1,8 +1,8 @@
 /**
  * The seeded simulator: a Raft group of TestHosts over a faulty SimNetwork, with crashes
  * (clean, after persisting a Ready but before sending/applying it, or while a slow disk is
- * still writing one), restarts from storage, partitions (symmetric, asymmetric, bridge), membership changes, compaction and
- * proposals throughout. Every step is checked by the SafetyChecker. After the chaos phase
+ * still writing one), restarts from storage, partitions (symmetric, asymmetric, bridge),
+ * membership changes, compaction and proposals throughout. Every step is checked by the SafetyChecker. After the chaos phase
  * the network heals and the group must elect a leader and commit a proposal in bounded time.
  */
 import { confChange } from '../confchange_codec.js';
