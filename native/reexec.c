@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,8 +85,21 @@ static napi_value exec_file(napi_env env, napi_callback_info info) {
       int flags = fcntl(fd, F_GETFD);
       if (flags != -1 && (flags & FD_CLOEXEC)) fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
     }
+    /* Under `node --cpu-prof`, V8's sampler thread sends this thread SIGPROF every
+       interval. A SIGPROF still pending at execve stays pending in the new image, where it
+       kills the process before V8 installs its handler (seen: "Profiling timer expired",
+       exit 155, three anchors of three). Ignoring it discards the pending one (POSIX
+       sigaction: setting SIG_IGN discards a pending signal) and any the sampler sends
+       before execve ends its thread; node resets every disposition at start-up, and the
+       new image's profiler installs its own handler. */
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    struct sigaction previous;
+    sigaction(SIGPROF, &ignore, &previous);
     execve(file, argv, envp);
     int err = errno;
+    sigaction(SIGPROF, &previous, NULL);
     char message[160];
     snprintf(message, sizeof message, "reexec: execve failed: %s", strerror(err));
     const char *code = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == E2BIG ? "E2BIG" : "EEXEC";

@@ -2,7 +2,7 @@
  * `anchordns serve` as a user runs it: the real CLI process on the embedded default
  * zones, queried with dig; start-up errors, SIGHUP reload and SIGTERM.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,20 @@ describe('anchordns serve on the embedded default', () => {
     expect(await youngGeneration(given)).toMatchObject({ semiSpaceMiB: 16, source: 'node flag' });
     expect(cmdline(given.pid)).not.toContain(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
     expect(await sized.stop('SIGTERM')).toBe(0);
+  });
+
+  // reexec.c: a SIGPROF from V8's sampler still pending at execve used to kill the
+  // restarted process ("Profiling timer expired"); a 5 µs interval made it happen every time.
+  it('restarts in place under node --cpu-prof and writes the profile on SIGTERM', async () => {
+    const profiles = await tempDir();
+    const proc = await startAnchor({
+      args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--log-level', 'info', '--data', await tempDir()],
+      nodeArgs: ['--cpu-prof', '--cpu-prof-interval', '5', '--cpu-prof-dir', profiles],
+    });
+    started.push(proc);
+    expect((await dig('dig', '127.0.0.1', proc.dnsPort, ['web.default.svc.clusterset.local', 'A', '+norec'])).answer.map((r) => r.data)).toEqual(['10.96.0.10']);
+    expect(await proc.stop('SIGTERM')).toBe(0);
+    expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(1);
   });
 
   it('exits 0 on SIGTERM', async () => {

@@ -27,6 +27,8 @@ export interface StartOptions {
   readonly args: readonly string[];
   readonly cwd?: string;
   readonly env?: Record<string, string>;
+  /** Flags for node itself, before the CLI (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  readonly nodeArgs?: readonly string[];
   readonly timeoutMs?: number;
   /** Wait for GET /ready to answer 200, as a Kubernetes readiness probe would. Default true. */
   readonly waitReady?: boolean;
@@ -35,7 +37,7 @@ export interface StartOptions {
 /** Spawns `anchordns serve ARGS` and waits until it is listening. */
 export async function startAnchor(options: StartOptions): Promise<AnchorProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
-  const child = spawn(process.execPath, [CLI, 'serve', ...options.args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, 'serve', ...options.args], {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
