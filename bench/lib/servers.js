@@ -56,16 +56,19 @@ export async function waitReady(url, timeoutMs = 30_000) {
 /**
  * A local 3-anchor group a1..a3 on 127.0.0.2–4 from anchordns's own group writer.
  * @param {string} dir temp dir for configs and data
+ * @param {number} [size]
+ * @param {string[]} [nodeArgs] extra node flags for every anchor, e.g. --cpu-prof
+ * @param {string} [dist] the compiled tree to run (an A/B copy of dist/); ANCHORDNS_DIST or dist/ by default
  */
-/** @param {string[]} [nodeArgs] extra node flags for every anchor, e.g. --cpu-prof */
-export async function startGroup(dir, size = 3, nodeArgs = []) {
+export async function startGroup(dir, size = 3, nodeArgs = [], dist = DIST) {
   mkdirSync(dir, { recursive: true });
-  const { writeLocalGroupConfigs, localHosts } = await import(pathToFileURL(path.join(DIST, 'anchor', 'group-config.js')).href);
+  const cli = path.join(dist, 'cli', 'main.js');
+  const { writeLocalGroupConfigs, localHosts } = await import(pathToFileURL(path.join(dist, 'anchor', 'group-config.js')).href);
   const [dnsPort, httpPort, peerPort] = await freePorts(localHosts(size), 3);
   const members = await writeLocalGroupConfigs({ dir, size, dnsPort, httpPort, peerPort });
   const anchors = members.map((m) => ({ ...m, dnsPort, httpPort, url: `http://${m.host}:${httpPort}`, proc: undefined }));
   const launch = async (a) => {
-    a.proc = start(`anchordns ${a.id}`, process.execPath, [...nodeArgs, CLI, 'serve', '--config', a.config], { cwd: REPO });
+    a.proc = start(`anchordns ${a.id}`, process.execPath, [...nodeArgs, cli, 'serve', '--config', a.config], { cwd: REPO });
     await waitForLine(a.proc, listening, 60_000);
   };
   const group = {

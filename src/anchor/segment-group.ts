@@ -297,13 +297,18 @@ export class SegmentGroup {
     // with inline WAL writes on (inline-writes.ts), for the leader's own blocking write, so
     // the two disk writes of a commit ran one after the other instead of side by side.
     if (leading && rd.messages.length > 0) this.#o.send(rd.messages, rd.entries.length > 0);
+    const saved = this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
     // Committed entries are already durable on a quorum (for a single voter, on this disk:
     // the core hands them out only once stable), so they are applied while this Ready's new
-    // entries are written, as etcd's server does. A snapshot is persisted before it replaces
-    // the state, so a crash never leaves state ahead of the log.
+    // entries are written, as etcd's server does. The write leaves first: the WAL's group
+    // commit starts it from a microtask, which this await lets run, so the disk (and the ack
+    // that waits for it) does not wait for applying and the view rebuild. A snapshot is
+    // persisted before it replaces the state, so a crash never leaves state ahead of the log.
     const hasSnapshot = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
-    if (!hasSnapshot) this.#apply(rd, false);
-    const saved = this.#o.storage.save({ entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync });
+    if (!hasSnapshot) {
+      if (rd.entries.length > 0) await Promise.resolve();
+      this.#apply(rd, false);
+    }
     // A Ready that only moves the commit index needs no durability (Raft can relearn the
     // index; etcd's MustSync), and its messages promise nothing new: DiskStorage holds its
     // hard state for the next write, and the loop does not wait for earlier writes (a

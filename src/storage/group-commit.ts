@@ -1,5 +1,5 @@
 /**
- * Group commit: records submitted by any group during one event-loop turn — and all that
+ * Group commit: records submitted by any group in one synchronous run — and all that
  * arrive while a sync is in flight — go to disk as one write and one fdatasync. Each
  * submitter's promise settles only after the sync that covers its bytes, so the host never
  * acknowledges (sends a vote, answers a client) anything that a crash could lose
@@ -81,11 +81,18 @@ export class GroupCommitter {
     await this.drain();
   }
 
-  /** setImmediate, not a microtask: lets every group's save in this turn join the batch. */
+  /**
+   * A microtask: every save made in the same synchronous run (the groups a frame's messages
+   * reached, each stepping to a Ready) joins one batch, and the write leaves as soon as that
+   * run yields. A setImmediate waited for the rest of the event-loop turn instead: on a
+   * follower, for applying the previous commit and rebuilding the DNS view, so the disk
+   * write (and the ack behind it) started after work it did not depend on. Saves that come
+   * while a write is in flight still gather into the next batch.
+   */
   #schedule(): void {
     if (this.#scheduled || this.#running !== undefined) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.#scheduled = false;
       this.#running = this.#flush().finally(() => {
         this.#running = undefined;

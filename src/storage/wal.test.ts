@@ -114,7 +114,9 @@ describe('wal: persist and recover', () => {
     const before = wal.inlineWrites;
     expect(before).toBe(1);
     const big = new Uint8Array(8 << 20).fill(7); // its write and fsync outlast the entry's
-    await Promise.all([g.createSnapshot(10, cs, big), g.save({ entries: [ent(11, 1)] })]);
+    const snapshotting = g.createSnapshot(10, cs, big);
+    await new Promise((resolve) => setImmediate(resolve)); // the file's write has begun
+    await Promise.all([snapshotting, g.save({ entries: [ent(11, 1)] })]);
     expect(wal.inlineWrites).toBe(before);
     await g.save({ entries: [ent(12, 1)] });
     expect(wal.inlineWrites).toBe(before + 1);
@@ -196,7 +198,9 @@ describe('wal: persist and recover', () => {
     const g = wal.group('g');
     await g.save({ entries: ents(1, 10, 1) });
     const big = new Uint8Array(8 << 20).fill(7); // an 8 MiB state (disk-storage.test.ts checks the order)
-    await Promise.all([g.createSnapshot(10, cs, big), g.save({ entries: [ent(11, 1)] })]);
+    const snapshotting = g.createSnapshot(10, cs, big);
+    await new Promise((resolve) => setImmediate(resolve)); // the file's write has begun
+    await Promise.all([snapshotting, g.save({ entries: [ent(11, 1)] })]);
     await wal.close();
     const r = (await reopen()).group('g');
     expect(r.snapshot().metadata.index).toBe(10);
