@@ -6,7 +6,7 @@ import { RecordType, scanRecords, type WalRecord } from './wal-record.js';
 const hs = (group: string, term: number): WalRecord => ({ type: RecordType.HardState, group, hardState: { term, vote: '', commit: 0 } });
 
 describe('group commit', () => {
-  it('writes everything submitted in one turn as one batch, in submission order', async () => {
+  it('writes everything submitted in one synchronous run as one batch, in submission order', async () => {
     const batches: { groups: string[]; sync: boolean }[] = [];
     const gc = new GroupCommitter(async (bytes, records, sync) => {
       expect(scanRecords(bytes).records.map((r) => r.record)).toEqual(records);
@@ -14,6 +14,20 @@ describe('group commit', () => {
     });
     await Promise.all([gc.submit([hs('a', 1)]), gc.submit([hs('b', 1), hs('c', 1)]), gc.submit([hs('a', 2)])]);
     expect(batches).toEqual([{ groups: ['a', 'b', 'c', 'a'], sync: true }]);
+  });
+
+  // The host yields one microtask after save() and only then applies committed entries
+  // (src/anchor/segment-group.ts): the disk write must have left by then.
+  it('starts the write as soon as the submitting run yields, not at the end of the event-loop turn', async () => {
+    const started: string[][] = [];
+    const gc = new GroupCommitter(async (_b, records) => {
+      started.push(records.map((r) => r.group));
+    });
+    const done = [gc.submit([hs('a', 1)]), gc.submit([hs('b', 1)])];
+    expect(started).toEqual([]);
+    await Promise.resolve();
+    expect(started).toEqual([['a', 'b']]);
+    await Promise.all(done);
   });
 
   it('collects submits that arrive during a sync into the next batch', async () => {
