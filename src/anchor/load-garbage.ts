@@ -5,7 +5,7 @@
  * old generation, and the heap grows to hold it. Left alone, the collection that frees it
  * comes seconds later, while queries are being answered: at 1M names its incremental
  * marking took 1.3 s in steps of up to 40 ms, and the resident size stayed ~20 % higher
- * until then (bench/README.md, Scale). Done here, it costs start-up that time once and
+ * until then (bench/HISTORY.md, Scale). Done here, it costs start-up that time once and
  * leaves the next old-generation collection far off, as answering allocates little that
  * survives (the response cache).
  *

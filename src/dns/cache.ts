@@ -20,7 +20,7 @@
  * and hashed; a HashSlotIndex gives the slot, whose stored key is then compared byte for
  * byte. No key string is made unless a response is stored, and a miss is one probe into
  * a flat table: at a million names nine lookups in ten miss, and a Map keyed by a fresh
- * key string cost ~1.6 µs each there (bench/README.md, Scale).
+ * key string cost ~1.6 µs each there (bench/HISTORY.md, Scale).
  *
  * Admission: a response is stored only the second time its key misses within a window
  * (a "doorkeeper" as in TinyLFU). Names asked once, such as a random-subdomain flood,

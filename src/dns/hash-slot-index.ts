@@ -6,7 +6,7 @@
  * Why not a Map keyed by the cache key string: at a million names the response cache
  * misses ~90 % of the time, and a miss in V8's Map needs the key string made and hashed,
  * then a bucket, an entry and the stored key read from three places in a 100k-entry table:
- * cache misses that cost ~1.6 µs per query (bench/README.md, Scale). Here a miss is one
+ * cache misses that cost ~1.6 µs per query (bench/HISTORY.md, Scale). Here a miss is one
  * probe into a table whose hash and slot sit side by side, and no key string is made.
  *
  * Each hash maps to at most one slot: the owner (ResponseCache) keeps one entry per hash,

@@ -5,7 +5,7 @@
  * (the doubly linked list is two Int32Arrays), so a cache hit on the DNS hot path leaves
  * no garbage for the GC; the lru-cache package's get() left ~120 bytes per call, and
  * garbage per query is what makes the young-generation GC pause answering
- * (bench/README.md, Scale).
+ * (bench/HISTORY.md, Scale).
  */
 const NONE = -1;
 

@@ -2,7 +2,7 @@
  * Loads the batched-UDP addon (native/udp-batch.c, built into build/udp-batch.node and
  * copied to dist/native/ by `npm run build`). Without it (no C compiler where the package was built, or another
  * platform) the server falls back to Node's dgram sockets, which answer the same but cost
- * about twice the CPU per query (bench/README.md).
+ * about twice the CPU per query (bench/HISTORY.md, DNS answering).
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';

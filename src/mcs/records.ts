@@ -164,7 +164,7 @@ function unionPorts(exports: readonly ClusterExport[]): ClusterExport['ports'] {
  * This runs twice per registration on the leader (preflight, apply) and once on each
  * follower, so it keeps to arrays and numbers: a Map per owner, a closure per port and a
  * string key per record were ~2.6 KB of garbage per call (sampling heap profiler, 64
- * connections; bench/README.md, Registration).
+ * connections; bench/HISTORY.md, Registration through Raft).
  */
 function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels; ports: ClusterExport['ports'] }>, ttl: number): RRset[] {
   const owners: SrvOwner[] = [];

@@ -14,7 +14,7 @@
  * cluster's heartbeat (`renewed`), and keeps the deadlines in a heap, so the
  * once-a-second check costs the leases that fall due. A pass over every service each
  * second, with a new map of every lease, was 8 % of the leader's long event-loop turns at
- * 150k services under write load (bench/README.md, api). A heartbeat renews every lease of
+ * 150k services under write load (bench/HISTORY.md, Registration through Raft). A heartbeat renews every lease of
  * its cluster at one generation; rather than touch each, the tracker notes the renewal and
  * applies it to a lease when the lease comes due.
  */

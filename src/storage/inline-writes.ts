@@ -7,7 +7,7 @@
  * together, that was once 343–403 µs per 280-byte write against 270 µs inline, and a
  * sequential registration through a 3-anchor group 1.8–2.1 ms against 1.4–1.6 ms; in the
  * eighth session's A/B on a slower disk it made no difference at 1 and 16 connections
- * (bench/README.md, "Registration").
+ * (bench/HISTORY.md, "Registration through Raft").
  *
  * Why off: while a write runs inline the anchor answers nothing, DNS included, and sends no
  * Raft heartbeats, and a disk can stall without warning. CPU profiles of a 3-anchor group
@@ -23,7 +23,7 @@
  * no heartbeat response until it ended. Messages that promise nothing durable now leave
  * while a write is in flight (RawNode.takeMessagesSendableBeforePersist, SegmentGroup);
  * four api runs, two per arm alternated, then gave no leader change in either and the
- * same write rates within the noise (bench/README.md, "Registration").
+ * same write rates within the noise (bench/HISTORY.md, "Registration through Raft").
  *
  * When enabled (a caller passes `maxMs` > 0, as the WAL tests do), a write runs inline only
  * while a moving average of recent write times is under `maxMs` and the batch is at most

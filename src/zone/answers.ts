@@ -6,7 +6,7 @@
  * node, tagged with the zone's version because a node may be shared with the
  * zones derived from it by Zone.withChanges, and glue reads other nodes). A memo per
  * (name, type) asked made the first query of each name in a 1M-name zone 18 µs instead
- * of 12 and grew the heap by 790 MB (bench/README.md, Scale); repeats are served by the
+ * of 12 and grew the heap by 790 MB (bench/HISTORY.md, Scale); repeats are served by the
  * response cache anyway.
  */
 import type { Labels, LookupResult, ResultKind, RRset } from './types.js';
@@ -32,7 +32,7 @@ export function successFor(zone: Zone, rrset: RRset, into?: LookupScratch): Look
  * A result object the DNS front end reuses for every query: an exact-match Success (the
  * common answer) is written into it rather than allocated, so a query that misses the
  * response cache leaves ~150 bytes less garbage for the young-generation GC, whose pauses
- * are the latency tail of a large zone (bench/README.md, Scale). What `lookup(…, into)`
+ * are the latency tail of a large zone (bench/HISTORY.md, Scale). What `lookup(…, into)`
  * returns is valid until the next lookup given the same scratch; every other kind of
  * result is a fresh frozen object as usual.
  */
@@ -101,7 +101,7 @@ export function delegationFor(zone: Zone, node: ZoneNode): LookupResult {
  */
 export function additionalFor(zone: Zone, rrset: RRset): readonly RRset[] {
   // Gathered in a scratch list and copied out at their exact length: this runs for every
-  // SRV answer, and garbage per query is what makes the young-generation GC run (bench/README.md, Scale).
+  // SRV answer, and garbage per query is what makes the young-generation GC run (bench/HISTORY.md, Scale).
   const n = gatherAdditional(zone, rrset, SCRATCH);
   if (n === 0) return EMPTY_RRSETS;
   const found = Object.freeze(SCRATCH.slice(0, n));

@@ -4,7 +4,7 @@
  * (namespace, `svc`, `clusterset`, `local`) and of the SRV target in its answer (the
  * service's own name, just seen in the question) repeat, and a string per label was a
  * third of the garbage a query that misses the response cache left for the GC, whose
- * pauses make the latency tail of a large zone (bench/README.md, Scale).
+ * pauses make the latency tail of a large zone (bench/HISTORY.md, Scale).
  *
  * Direct-mapped by a hash of the octets: a slot holds the last label that hashed there,
  * so the table stays 4096 strings however many names pass through.

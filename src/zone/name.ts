@@ -216,7 +216,7 @@ const TRANSIENT_BY_COUNT: string[][] = [];
  * lowerLabelsFromWire into an array shared by every call with the same label count: valid
  * until the next call, for a name that is looked up and dropped at once (the target of an
  * SRV answer, whose addresses are additional data). An array per SRV answer was two thirds
- * of the garbage a query left behind (bench/README.md, Scale).
+ * of the garbage a query left behind (bench/HISTORY.md, Scale).
  */
 export function lowerLabelsFromWireTransient(buf: Uint8Array, offset: number): Labels {
   const count = wireLabelCount(buf, offset);
