@@ -3,7 +3,7 @@
  * it reaches the log, whether the clash is with the zone file or with the name rules; and
  * a zone file with nothing under `svc.<domain>` lets registrations through.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseName } from '../zone/name.js';
 import { rdataFromText } from '../zone/rdata.js';
 import { RRType, type Labels, type RRset } from '../zone/types.js';
@@ -33,6 +33,35 @@ describe('preflight', () => {
     const withAlias = base([file('hello.demo.svc', RRType.CNAME, 'elsewhere.example.')]);
     expect(check(withAlias, register('demo', 'hello'))).toContain('CNAME');
     expect(check(withAlias, register('demo', 'other'))).toBeUndefined();
+  });
+
+  // The trial zone update runs only for a service whose names meet the file's: at its
+  // name, below it, or above it down to svc.<domain>.
+  it('refuses a clash with a file record below the service\'s name, and lets unrelated services through', () => {
+    const withPort = register('demo', 'hello');
+    const ports = { ...withPort, export: { ...(withPort as Extract<SegmentCommand, { op: 'upsertExport' }>).export, ports: [{ name: 'http', protocol: 'TCP' as const, port: 80 }] } };
+    const srvAlias = base([file('_http._tcp.hello.demo.svc', RRType.CNAME, 'elsewhere.example.')]);
+    expect(check(srvAlias, ports)).toContain('CNAME');
+    expect(check(srvAlias, { ...ports, service: 'other' })).toBeUndefined();
+  });
+
+  it('runs the trial zone update only for a service whose names meet the file\'s records', () => {
+    const b = base([file('web.default.svc', RRType.A, '10.96.0.10'), file('x.db.prod.svc', RRType.A, '10.0.0.9'), file('legacy.svc', RRType.TXT, '"kept"')]);
+    const state = new SegmentState();
+    const cache = new ServiceRecordCache(() => undefined);
+    const view = buildSegmentZone(b, state, cache);
+    const trial = vi.spyOn(view.zone, 'withChanges');
+    const trialFor = (namespace: string, service: string): boolean => {
+      trial.mockClear();
+      expect(preflight(register(namespace, service), b, state, cache, view)).toBeUndefined();
+      return trial.mock.calls.length > 0;
+    };
+    expect(trialFor('bench', 'w-1')).toBe(false);
+    expect(trialFor('default', 'api')).toBe(false);
+    expect(trialFor('default', 'web')).toBe(true); // the file's own name
+    expect(trialFor('prod', 'db')).toBe(true); // a file record below it
+    expect(trialFor('legacy', 'x')).toBe(true); // a file record above it (x.legacy.svc under legacy.svc)
+    expect(trialFor('x', 'legacy')).toBe(false); // legacy.x.svc: no file record at, below or above it
   });
 
   it('lets registrations through when the zone file has nothing under svc', () => {

@@ -35,29 +35,62 @@ function checkExport(c: Extract<SegmentCommand, { op: 'upsertExport' }>, base: S
   const others = current?.exports.filter((e) => e.cluster !== c.export.cluster) ?? [];
   const merged = { namespace: c.namespace, name: c.service, exports: [...others, c.export] };
   const records = checkServiceRecords(buildServiceRecords(base.domain, merged, state.policy.serviceTtl));
-  if (!(view instanceof SegmentZone) || !servicesMeetOtherRecords(base)) return undefined;
+  if (!(view instanceof SegmentZone) || !serviceMeetsOtherRecords(base, [c.service, c.namespace, 'svc', ...base.domain])) return undefined;
   const before = cache.get(key)?.rrsets ?? [];
   view.zone.withChanges({ upsert: records.rrsets, remove: before.map((r) => ({ owner: r.owner, type: r.type })) });
   return undefined;
 }
 
-const meetsOtherRecords = new WeakMap<SegmentBase, boolean>();
+/** The zone file's names under `svc.<domain>`, as keys, for serviceMeetsOtherRecords. */
+interface FileNamesUnderServices {
+  /** `svc.<domain>` lies outside the segment's zone: every registration gets the trial. */
+  readonly outside: boolean;
+  /** Owners of the file's records under `svc.<domain>`. */
+  readonly owners: ReadonlySet<string>;
+  /** Those owners and each of their ancestors down to `svc.<domain>`. */
+  readonly ownersAndAncestors: ReadonlySet<string>;
+}
+
+const fileNamesUnderServices = new WeakMap<SegmentBase, FileNamesUnderServices>();
+
+const nameKey = (name: Labels): string => lowerName(name).join('\u0000');
+
+function fileNamesOf(base: SegmentBase): FileNamesUnderServices {
+  let found = fileNamesUnderServices.get(base);
+  if (found === undefined) {
+    const services = lowerName(['svc', ...base.domain]);
+    const owners = new Set<string>();
+    const ownersAndAncestors = new Set<string>();
+    for (const r of base.fileRRsets) {
+      const owner = lowerName(r.owner);
+      if (!isSubdomain(owner, services)) continue;
+      owners.add(nameKey(owner));
+      for (let i = 0; i <= owner.length - services.length; i++) ownersAndAncestors.add(nameKey(owner.slice(i)));
+    }
+    found = { outside: !isSubdomain(services, lowerName(base.apex)), owners, ownersAndAncestors };
+    fileNamesUnderServices.set(base, found);
+  }
+  return found;
+}
 
 /**
- * Whether a service's records can clash with records that are not registrations: only
- * when the zone file holds names under `svc.<domain>` (a CNAME there, say), or when that
- * subtree lies outside the segment's zone. Raw records are refused there
- * (checkRawRRset) and name lengths are checked above, so otherwise a registration cannot
- * make the zone invalid and the trial update (as costly as the real one) is skipped.
+ * Whether a service's records (at `owner` and below) can clash with records that are not
+ * registrations: only with a zone-file record at `owner`, below it, or at an ancestor
+ * down to `svc.<domain>` (a CNAME at the service's name, a delegation or DNAME above it),
+ * or when that subtree lies outside the segment's zone. Raw records are refused under
+ * `svc` (checkRawRRset) and name lengths are checked above, so otherwise a registration
+ * cannot make the zone invalid and the trial update, as costly as the real one and on
+ * the leader's path before the proposal leaves, is skipped. The sample zone has services
+ * under `svc`, so until this looked at the service's own names every write paid for it.
  */
-function servicesMeetOtherRecords(base: SegmentBase): boolean {
-  let meets = meetsOtherRecords.get(base);
-  if (meets === undefined) {
-    const services = lowerName(['svc', ...base.domain]);
-    meets = !isSubdomain(services, lowerName(base.apex)) || base.fileRRsets.some((r) => isSubdomain(lowerName(r.owner), services));
-    meetsOtherRecords.set(base, meets);
-  }
-  return meets;
+function serviceMeetsOtherRecords(base: SegmentBase, owner: Labels): boolean {
+  const names = fileNamesOf(base);
+  if (names.outside) return true;
+  if (names.owners.size === 0) return false;
+  if (names.ownersAndAncestors.has(nameKey(owner))) return true; // a file record at or below it
+  // A file record at a proper ancestor, down to svc.<domain> (owner.length - domain.length - 1 labels up).
+  for (let i = 1; i <= owner.length - base.domain.length - 1; i++) if (names.owners.has(nameKey(owner.slice(i)))) return true;
+  return false;
 }
 
 /** Raw records stay out of the services' namespace (`svc.<domain>`), which registrations own. */
