@@ -38,11 +38,13 @@ describe('preflight', () => {
   // The trial zone update runs only for a service whose names meet the file's: at its
   // name, below it, or above it down to svc.<domain>.
   it('refuses a clash with a file record below the service\'s name, and lets unrelated services through', () => {
-    const withPort = register('demo', 'hello');
-    const ports = { ...withPort, export: { ...(withPort as Extract<SegmentCommand, { op: 'upsertExport' }>).export, ports: [{ name: 'http', protocol: 'TCP' as const, port: 80 }] } };
+    const withPort = (service: string): SegmentCommand => ({
+      op: 'upsertExport', namespace: 'demo', service,
+      export: { cluster: 'east', type: 'ClusterSetIP', ips: ['10.0.0.1'], ports: [{ name: 'http', protocol: 'TCP', port: 80 }] },
+    });
     const srvAlias = base([file('_http._tcp.hello.demo.svc', RRType.CNAME, 'elsewhere.example.')]);
-    expect(check(srvAlias, ports)).toContain('CNAME');
-    expect(check(srvAlias, { ...ports, service: 'other' })).toBeUndefined();
+    expect(check(srvAlias, withPort('hello'))).toContain('CNAME');
+    expect(check(srvAlias, withPort('other'))).toBeUndefined();
   });
 
   it('runs the trial zone update only for a service whose names meet the file\'s records', () => {

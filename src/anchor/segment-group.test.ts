@@ -1,0 +1,130 @@
+/**
+ * SegmentGroup, three members in one process over real WALs in temp directories, their
+ * messages routed between them on later turns as a network would: writes commit and
+ * every member applies them, and a leader hands its own write to the disk before the
+ * appends that carry it leave (segment-group.ts #handle; the write itself leaves at the
+ * next microtask, group-commit.test.ts).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageType, type Message } from '../raft/types.js';
+import { openWal, type Wal } from '../storage/wal.js';
+import { createLogger } from './logger.js';
+import { SegmentGroup } from './segment-group.js';
+
+const APEX = ['clusterset', 'local'];
+const VOTERS = ['a1', 'a2', 'a3'];
+
+interface Member {
+  readonly id: string;
+  readonly wal: Wal;
+  readonly group: SegmentGroup;
+  /** What this member did, in order: `save N` (entries up to N), `send N` (appends up to N), `view`. */
+  readonly events: string[];
+}
+
+const dirs: string[] = [];
+const walsToClose: Wal[] = [];
+afterEach(async () => {
+  await Promise.all(walsToClose.splice(0).map((w) => w.close().catch(() => undefined)));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function startGroup(): Promise<Member[]> {
+  const members: Member[] = [];
+  const deliver = (messages: readonly Message[]) => {
+    for (const m of messages) setImmediate(() => members.find((x) => x.id === m.to)?.group.step(m));
+  };
+  for (const id of VOTERS) {
+    const dir = await mkdtemp(join(tmpdir(), `anchordns-segment-group-${id}-`));
+    dirs.push(dir);
+    const wal = await openWal(dir);
+    walsToClose.push(wal);
+    const events: string[] = [];
+    const storage = wal.group('clusterset.local');
+    const save = storage.save.bind(storage);
+    storage.save = (batch) => {
+      if (batch.entries !== undefined && batch.entries.length > 0) events.push(`save ${batch.entries.at(-1)!.index}`);
+      return save(batch);
+    };
+    const group = new SegmentGroup({
+      apex: 'clusterset.local',
+      anchorId: id,
+      voters: VOTERS,
+      base: { apex: APEX, domain: APEX, fileRRsets: [], members: [] },
+      baseSerial: 1,
+      storage,
+      timing: { tickMs: 10, electionTicks: 10, heartbeatTicks: 1 },
+      send: (messages) => {
+        const last = Math.max(0, ...messages.filter((m) => m.type === MessageType.MsgApp).flatMap((m) => (m.entries ?? []).map((e) => e.index)));
+        if (last > 0) events.push(`send ${last}`);
+        deliver(messages);
+      },
+      onView: () => events.push('view'),
+      logger: createLogger('silent'),
+      random: Math.random,
+    });
+    members.push({ id, wal, group, events });
+  }
+  return members;
+}
+
+async function electLeader(members: Member[]): Promise<Member> {
+  for (let tick = 0; tick < 500; tick++) {
+    for (const m of members) m.group.tick();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const leader = members.find((m) => m.group.status().role === 'leader');
+    if (leader && members.every((m) => m.group.status().leader === leader.id)) return leader;
+  }
+  throw new Error('no leader elected');
+}
+
+const register = (n: number) => ({
+  op: 'upsertExport' as const, namespace: 'demo', service: `s${n}`,
+  export: { cluster: 'east', type: 'ClusterSetIP' as const, ips: [`10.0.0.${n}`], ports: [] },
+});
+
+/** True when no append left before this member had handed the entries it carries to its disk. */
+function appendsFollowTheirSave(events: readonly string[]): boolean {
+  let saved = 0;
+  for (const e of events) {
+    const [what, index] = e.split(' ');
+    if (what === 'save') saved = Math.max(saved, Number(index));
+    if (what === 'send' && Number(index) > saved) return false;
+  }
+  return true;
+}
+
+describe('SegmentGroup, three members in one process', () => {
+  it('commits one write at a time on every member, the leader handing its own write to the disk before its appends leave', async () => {
+    const members = await startGroup();
+    const leader = await electLeader(members);
+    for (const m of members) m.events.length = 0;
+    for (let n = 1; n <= 5; n++) {
+      const applied = await leader.group.propose(register(n));
+      expect(applied.index).toBeGreaterThan(0);
+    }
+    await expect.poll(() => members.every((m) => m.group.state.service('demo/s5') !== undefined), { timeout: 5000 }).toBe(true);
+    expect(leader.events.filter((e) => e.startsWith('send')).length).toBeGreaterThanOrEqual(5);
+    expect(appendsFollowTheirSave(leader.events), leader.events.join(', ')).toBe(true);
+  });
+
+  it('keeps that order with many writes in flight, and every member applies them all', async () => {
+    const members = await startGroup();
+    const leader = await electLeader(members);
+    for (const m of members) m.events.length = 0;
+    // Waves of writes while earlier ones are still in flight: the leader's passes then carry
+    // new entries and a commit together.
+    const waves: Promise<unknown>[] = [];
+    for (let wave = 0; wave < 5; wave++) {
+      waves.push(...Array.from({ length: 10 }, (_, i) => leader.group.propose(register(wave * 10 + i + 1))));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(waves);
+    await expect.poll(() => members.every((m) => m.group.state.serviceCount === 50), { timeout: 5000 }).toBe(true);
+    expect(appendsFollowTheirSave(leader.events), leader.events.join(', ')).toBe(true);
+    for (const m of members) expect(m.events).toContain('view');
+  });
+});
