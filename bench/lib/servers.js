@@ -13,7 +13,10 @@ import { UdpClient } from './dnsclient.js';
 import { which } from './peers.js';
 import { REPO, DIST } from './results.js';
 
-export const CLI = path.join(DIST, 'cli', 'main.js');
+/** The CLI entry point of a compiled tree. */
+const cliIn = (dist) => path.join(dist, 'cli', 'main.js');
+
+export const CLI = cliIn(DIST);
 
 /** Parses anchordns's `"msg":"listening"` line into ports. */
 function listening(line) {
@@ -62,7 +65,7 @@ export async function waitReady(url, timeoutMs = 30_000) {
  */
 export async function startGroup(dir, size = 3, nodeArgs = [], dist = DIST) {
   mkdirSync(dir, { recursive: true });
-  const cli = path.join(dist, 'cli', 'main.js');
+  const cli = cliIn(dist);
   const { writeLocalGroupConfigs, localHosts } = await import(pathToFileURL(path.join(dist, 'anchor', 'group-config.js')).href);
   const [dnsPort, httpPort, peerPort] = await freePorts(localHosts(size), 3);
   const members = await writeLocalGroupConfigs({ dir, size, dnsPort, httpPort, peerPort });

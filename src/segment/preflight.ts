@@ -75,9 +75,10 @@ function fileNamesOf(base: SegmentBase): FileNamesUnderServices {
 
 /**
  * Whether a service's records (at `owner` and below) can clash with records that are not
- * registrations: only with a zone-file record at `owner`, below it, or at an ancestor
- * down to `svc.<domain>` (a CNAME at the service's name, a delegation or DNAME above it),
- * or when that subtree lies outside the segment's zone. Raw records are refused under
+ * registrations: only with a zone-file record at `owner` or below it (a CNAME at the
+ * service's name or at its SRV owner), or, to stay on the safe side of whatever the zone's
+ * rules make of a delegation or DNAME, at an ancestor down to `svc.<domain>`; or when that
+ * subtree lies outside the segment's zone. Raw records are refused under
  * `svc` (checkRawRRset) and name lengths are checked above, so otherwise a registration
  * cannot make the zone invalid and the trial update, as costly as the real one and on
  * the leader's path before the proposal leaves, is skipped. The sample zone has services
