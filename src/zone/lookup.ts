@@ -72,7 +72,7 @@ function descend(zone: Zone, qname: Labels, qtype: number): ZoneNode | LookupRes
  * a CNAME chain keeps the result it gets here, so that one must be its own.
  */
 function answerAt(zone: Zone, node: ZoneNode, qname: Labels, qtype: number, into?: LookupScratch): LookupResult {
-  const rrset = qtype === RRType.ANY ? node.rrsets[0] : node.get(qtype);
+  const rrset = qtype === RRType.ANY ? node.firstRRset() : node.get(qtype);
   if (rrset === undefined) return zone.noData;
   if (isExact(zone, node, qname)) return successFor(zone, rrset, into);
   // RFC 4592 §3.3.3: synthesized RRs take the query name as owner.

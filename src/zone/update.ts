@@ -18,7 +18,7 @@ import type { Labels, RRset } from './types.js';
 import { RRType } from './types.js';
 import { ZoneError } from './errors.js';
 import { lowerLabel, nameToText } from './name.js';
-import { EMPTY_RRSETS, ZoneNode, setChildren } from './tree.js';
+import { ZoneNode, setChildren } from './tree.js';
 import { CNAME_COMPANIONS, Zone, checkOwner, checkSingle, cnameConflict, dedupe, key, setCname } from './zone.js';
 
 /** An RRset's identity in a zone: owner (any case) and type. */
@@ -94,7 +94,7 @@ function applyAt(old: ZoneNode | undefined, p: Pending, label: string, depth: nu
     for (const [childLabel, q] of p.kids) changed.set(childLabel, applyAt(node.child(childLabel), q, childLabel, depth + 1));
     setChildren(node, changed);
   }
-  return depth > 0 && node.rrsets.length === 0 && node.kidCount === 0 ? undefined : node;
+  return depth > 0 && node.rrsetCount === 0 && node.kidCount === 0 ? undefined : node;
 }
 
 // Replaces the changed types of a private node copy, then re-derives `cut` and `cname`
@@ -108,8 +108,8 @@ function setRRsets(node: ZoneNode, types: ReadonlyMap<number, Upserts | null>): 
     index = given.index;
   }
   sortByType(list);
-  // slice: a list grown by push keeps room for 17, and every name of a large zone has one.
-  node.rrsets = list.length === 0 ? (EMPTY_RRSETS as RRset[]) : list.slice();
+  // slice: a list grown by push keeps room for 17 (a node keeps a lone RRset without one).
+  node.rrsets = list.length > 1 ? list.slice() : list;
   node.cut = node.depth > 0 && node.get(RRType.NS) !== undefined;
   node.setCname(undefined, undefined);
   const soa = node.get(RRType.SOA);
