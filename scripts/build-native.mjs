@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * Builds the native addons with the system C compiler against the running Node's headers.
- * Part of `npm run build`. Each is one C file → build/<name>.node, copied to dist/native/:
+ * Builds the native addons with the system C (C++) compiler against the running Node's
+ * headers. Part of `npm run build`. Each is one source file → build/<name>.node, copied to
+ * dist/native/:
  * - udp-batch (native/udp-batch.c): batched UDP reads and replies;
- * - reexec (native/reexec.c): execve, so `serve` can size V8's young generation.
+ * - reexec (native/reexec.c): execve, so `serve` can size V8's young generation;
+ * - heap-trim (native/heap-trim.cc): V8's low-memory notification, once after start-up.
  *
  * The addons are optimisations, not dependencies: when there is no compiler or no headers
  * the build says what falls back and goes on (src/dns/udp-listener.ts uses Node's dgram
@@ -21,6 +23,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ADDONS = [
   { name: 'udp-batch', fallback: "UDP falls back to Node's dgram sockets (slower, same answers)", linuxOnly: 'recvmmsg/sendmmsg are Linux-only' },
   { name: 'reexec', fallback: "serve keeps V8's default young generation (slower writes on large stores)" },
+  { name: 'heap-trim', cxx: true, fallback: 'start-up ends with a plain full collection (the young generation keeps the size loading grew it to)' },
 ];
 
 function headerDirectory() {
@@ -34,7 +37,7 @@ function headerDirectory() {
 
 /** Builds one addon; returns a reason when it is skipped. */
 function build(addon, include) {
-  const source = path.join(root, 'native', `${addon.name}.c`);
+  const source = path.join(root, 'native', `${addon.name}.${addon.cxx ? 'cc' : 'c'}`);
   const output = path.join(root, 'build', `${addon.name}.node`);
   // Also beside the compiled code, so that a copy of dist/ (the benchmarks run one) has it.
   const distCopy = path.join(root, 'dist', 'native', `${addon.name}.node`);
@@ -47,9 +50,12 @@ function build(addon, include) {
   const fresh = existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs;
   if (!fresh) {
     if (include === undefined) return skip("Node's C headers (node_api.h, uv.h) were not found");
+    if (addon.cxx && !existsSync(path.join(include, 'v8.h'))) return skip(`V8's headers (v8.h) are not in ${include}`);
     mkdirSync(path.dirname(output), { recursive: true });
-    const compiler = process.env.CC || 'cc';
-    const args = ['-O2', '-Wall', '-Wextra', '-shared', '-fPIC', `-I${include}`, '-o', output, source];
+    const compiler = addon.cxx ? process.env.CXX || 'c++' : process.env.CC || 'cc';
+    // V8's headers need C++17 and are not clean under -Wextra.
+    const warnings = addon.cxx ? ['-std=c++17', '-Wall'] : ['-Wall', '-Wextra'];
+    const args = ['-O2', ...warnings, '-shared', '-fPIC', `-I${include}`, '-o', output, source];
     const result = spawnSync(compiler, args, { stdio: 'inherit' });
     if (result.error) return skip(`${compiler} could not run (${result.error.message})`);
     if (result.status !== 0) return skip(`${compiler} ${args.join(' ')} exited ${result.status}`);

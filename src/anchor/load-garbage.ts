@@ -1,5 +1,5 @@
 /**
- * One full garbage collection at the end of start-up, before the anchor listens.
+ * One memory-reducing garbage collection at the end of start-up, before the anchor listens.
  *
  * Loading a large zone leaves its garbage (parse temporaries, outgrown arrays) in V8's
  * old generation, and the heap grows to hold it. Left alone, the collection that frees it
@@ -9,14 +9,55 @@
  * leaves the next old-generation collection far off, as answering allocates little that
  * survives (the response cache).
  *
- * V8 offers no supported call for this without `--expose-gc`: the flag is set at run time
+ * With the heap-trim addon (native/heap-trim.cc) the collection is V8's low-memory one: it
+ * also compacts, returns emptied pages and shrinks the young generation, which loading
+ * grew to its maximum (64 MiB semi-spaces, young-generation.ts) and which a plain full
+ * collection leaves as it is. A 300k-service zone: 633 → 453 MiB resident, against no change
+ * with a plain one. Knot DNS likewise calls malloc_trim after loading a zone. Writes grow the
+ * young generation back within their first scavenges.
+ *
+ * Without the addon (no C++ compiler at build time) a plain full collection is done: V8
+ * offers no supported call for it without `--expose-gc`, so the flag is set at run time
  * and the `gc` function taken from a fresh context, as Jest's leak detector does, then the
  * flag is cleared again; the anchor's own globals never see it.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+interface HeapTrimBinding {
+  lowMemoryNotification(): void;
+}
+
+const ADDON_PATHS = [
+  fileURLToPath(new URL('../native/heap-trim.node', import.meta.url)),
+  fileURLToPath(new URL('../../build/heap-trim.node', import.meta.url)),
+];
+
+let binding: HeapTrimBinding | null | undefined;
+
+function heapTrim(): HeapTrimBinding | null {
+  if (binding === undefined) {
+    const file = ADDON_PATHS.find((p) => existsSync(p));
+    try {
+      binding = file === undefined ? null : (createRequire(import.meta.url)(file) as HeapTrimBinding);
+    } catch {
+      binding = null; // built for another Node: the plain collection below does
+    }
+  }
+  return binding;
+}
+
+/** Which collection collectLoadGarbage runs here. */
+export function loadGarbageCollection(): 'low-memory' | 'full' {
+  return heapTrim() === null ? 'full' : 'low-memory';
+}
+
 export function collectLoadGarbage(): void {
+  const addon = heapTrim();
+  if (addon !== null) return addon.lowMemoryNotification();
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   setFlagsFromString('--no-expose-gc'); // contexts made later get no `gc`
