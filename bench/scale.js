@@ -7,6 +7,10 @@
  * the whole zone: one warm-up run each (discarded: both are measured in the steady state a
  * server spends its life in, not while the anchor's JIT warms up), then R measured rounds in
  * alternation, the median round reported; for the anchor also restart time on the same --data.
+ * Each round measures twice: at saturation (dnsperf keeps 100 queries outstanding, so its
+ * latency is mostly the queue: Little's law gives 100 / qps), and at a fixed FIXED_RATE qps
+ * both servers answer at every size with cores to spare, where latency is the lookup and
+ * the sockets, not the queue: the figure the "latency flat in zone size" target is about.
  * Registered path, per size (1k, 10k, and 100k when the measured write rate makes it fit):
  * N PUT registrations through the API into a single anchor (64 connections), then RSS,
  * WAL and snapshot size on disk, restart time from log + snapshot, and dnsperf on the
@@ -28,6 +32,8 @@ import { lineChart } from './lib/svg.js';
 const DEFAULT_SIZES = [1_000, 10_000, 100_000, 1_000_000];
 const REGISTER_BUDGET_S = 240;
 const REGISTER_CAP_S = 300;
+/** Queries per second of the fixed-rate runs: under a third of either server's saturation rate at 1M. */
+const FIXED_RATE = 20_000;
 
 /** @param {{ sizes?: number[], registerSizes?: number[], seconds?: number, rounds?: number, quick?: boolean, log?: (s: string) => void }} opts */
 export async function runScale(opts = {}) {
@@ -54,7 +60,7 @@ export async function runScale(opts = {}) {
   const body = {
     setup: {
       sizes, seconds, rounds,
-      static: 'generated zone file (bench/lib/zonegen.js) served by one anchor (--zones, group of one) and by knotd (1 UDP worker), both loaded at once; dnsperf -c 4 -q 100 on 200k names drawn from the zone: a warm-up run each (3 s, discarded), then `rounds` rounds in alternation; qps, latency and CPU are the median round (all rounds under `rounds`)',
+      static: `generated zone file (bench/lib/zonegen.js) served by one anchor (--zones, group of one) and by knotd (1 UDP worker), both loaded at once; dnsperf -c 4 -q 100 on 200k names drawn from the zone: a warm-up run each (3 s, discarded), then \`rounds\` rounds in alternation; qps, latency and CPU are the median round (all rounds under \`rounds\`); each round also a run at a fixed ${FIXED_RATE} qps (dnsperf -Q), under \`fixedRate\``,
       registered: 'PUT /v1/services/bench/reg-N/clusters/east into one anchor (autocannon, 64 connections, fsync on), then restart on the same --data',
       rss: 'VmRSS from /proc/<pid>/status after the dnsperf run',
     },
@@ -100,6 +106,7 @@ async function staticSize(n, seconds, rounds, log) {
       try {
         await dnsperf({ host: t.host, port: t.port, file: qfile, seconds: Math.min(3, seconds), verboseFile });
         t.runs = [];
+        t.fixed = [];
       } catch (err) {
         row[t.name] = { error: `warm-up: ${String(err.message ?? err).slice(0, 400)}` };
       }
@@ -111,7 +118,9 @@ async function staticSize(n, seconds, rounds, log) {
         try {
           const d = await dnsperf({ host: t.host, port: t.port, file: qfile, seconds, serverPid: t.proc.pid, verboseFile });
           t.runs.push({ round, ...pickPerf(d) });
-          log(`static ${n} round ${round} ${t.name}: ${Math.round(d.qps)} qps p99 ${d.p99Ms.toFixed(2)} ms cpu ${d.serverCpuUsPerQuery.toFixed(1)} µs/q`);
+          const f = await dnsperf({ host: t.host, port: t.port, file: qfile, seconds, rate: FIXED_RATE, serverPid: t.proc.pid, verboseFile });
+          t.fixed.push({ round, ...pickPerf(f) });
+          log(`static ${n} round ${round} ${t.name}: ${Math.round(d.qps)} qps p99 ${d.p99Ms.toFixed(2)} ms cpu ${d.serverCpuUsPerQuery.toFixed(1)} µs/q; at ${FIXED_RATE} qps: p50 ${f.p50Ms.toFixed(3)} p99 ${f.p99Ms.toFixed(3)} ms`);
         } catch (err) {
           t.failed = true;
           row[t.name] = { error: `round ${round}: ${String(err.message ?? err).slice(0, 400)}` };
@@ -121,6 +130,7 @@ async function staticSize(n, seconds, rounds, log) {
     for (const t of measured) {
       if (t.failed) continue;
       Object.assign(row[t.name], medianRound(t.runs), { rounds: t.runs, rssKiB: rssKiB(t.proc.pid) });
+      row[t.name].fixedRate = { rate: FIXED_RATE, ...medianRound(t.fixed), rounds: t.fixed };
       await t.proc.stop();
     }
     if (targets.some((t) => t.name === 'anchordns' && !t.failed && t.runs !== undefined)) {
@@ -134,7 +144,8 @@ async function staticSize(n, seconds, rounds, log) {
         row.anchordns.restartError = String(err.message ?? err).slice(0, 400);
       }
     }
-    log(`static ${n}: ${JSON.stringify({ ...row, anchordns: { ...row.anchordns, rounds: undefined }, knot: { ...row.knot, rounds: undefined } })}`);
+    const brief = (r) => (r === undefined ? r : { ...r, rounds: undefined, fixedRate: r.fixedRate && { ...r.fixedRate, rounds: undefined } });
+    log(`static ${n}: ${JSON.stringify({ ...row, anchordns: brief(row.anchordns), knot: brief(row.knot) })}`);
     return row;
   } finally {
     await Promise.all(procs.map((p) => p.stop('SIGKILL')));
@@ -227,6 +238,8 @@ const mb = (kib) => (kib === undefined ? undefined : kib / 1024);
 function printTables(staticRuns, registeredRuns) {
   console.log(table(['services', 'records', 'a start→ready ms', 'a restart ms', 'a RSS MiB', 'k RSS MiB', 'a qps', 'k qps', 'a p99 ms', 'k p99 ms', 'k ready ms'],
     staticRuns.map((r) => [r.services.toLocaleString('en-US'), r.records, r.anchordns?.readyMs, r.anchordns?.restartReadyMs, mb(r.anchordns?.rssKiB), mb(r.knot?.rssKiB), r.anchordns?.qps, r.knot?.qps, r.anchordns?.p99Ms, r.knot?.p99Ms, r.knot?.readyMs])));
+  console.log(table(['services', `a p50 ms at ${FIXED_RATE} qps`, 'k p50 ms', 'a p99 ms', 'k p99 ms', 'a CPU µs/q', 'k CPU µs/q'],
+    staticRuns.map((r) => [r.services.toLocaleString('en-US'), r.anchordns?.fixedRate?.p50Ms, r.knot?.fixedRate?.p50Ms, r.anchordns?.fixedRate?.p99Ms, r.knot?.fixedRate?.p99Ms, r.anchordns?.fixedRate?.cpuUsPerQuery, r.knot?.fixedRate?.cpuUsPerQuery])));
   console.log(table(['registered', 'writes/s', 'RSS MiB', 'WAL MiB', 'snap MiB', 'restart→ready ms', 'qps', 'p99 ms'],
     registeredRuns.map((r) => (r.skipped ? [r.services.toLocaleString('en-US'), 'skipped', '', '', '', '', '', ''] : [r.services.toLocaleString('en-US'), r.registerPerSec, mb(r.rssKiB), r.walBytes / 2 ** 20, r.snapBytes / 2 ** 20, r.restartReadyMs, r.qps, r.p99Ms]))));
 }
@@ -242,11 +255,13 @@ function charts(staticRuns) {
     ],
   });
   lineChart(resultPath('scale-latency', 'svg'), {
-    title: 'p99 latency under dnsperf by zone size (ms)',
+    title: `p99 latency by zone size (ms): at saturation, and at ${FIXED_RATE} qps`,
     yLabel: 'ms', xs,
     series: [
-      { name: 'anchordns p99', values: staticRuns.map((r) => r.anchordns?.p99Ms) },
-      { name: 'Knot p99', values: staticRuns.map((r) => r.knot?.p99Ms) },
+      { name: 'anchordns p99, saturated', values: staticRuns.map((r) => r.anchordns?.p99Ms) },
+      { name: 'Knot p99, saturated', values: staticRuns.map((r) => r.knot?.p99Ms) },
+      { name: `anchordns p99, ${FIXED_RATE / 1000}k qps`, values: staticRuns.map((r) => r.anchordns?.fixedRate?.p99Ms) },
+      { name: `Knot p99, ${FIXED_RATE / 1000}k qps`, values: staticRuns.map((r) => r.knot?.fixedRate?.p99Ms) },
     ],
   });
 }

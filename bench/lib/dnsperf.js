@@ -24,13 +24,15 @@ export function cpuMicros(pid) {
 }
 
 /**
- * @param {{ host: string, port: number, file: string, seconds: number, tcp?: boolean, clients?: number, outstanding?: number, serverPid?: number, verboseFile: string }} o
+ * @param {{ host: string, port: number, file: string, seconds: number, tcp?: boolean, clients?: number, outstanding?: number, rate?: number, serverPid?: number, verboseFile: string }} o
+ *   `rate`: queries per second dnsperf sends at most (-Q); without it, as fast as answers return.
  * @returns {Promise<{ args: string[], qps: number, avgMs: number, p50Ms: number, p99Ms: number, p999Ms: number, sent: number, completed: number, lost: number, rcodes: Record<string, number>, serverCpuUsPerQuery: number }>}
  */
 export async function dnsperf(o) {
   const args = ['-s', o.host, '-p', String(o.port), '-d', o.file, '-l', String(o.seconds),
     '-c', String(o.clients ?? 4), '-q', String(o.outstanding ?? 100), '-t', '2', '-v'];
   if (o.tcp) args.push('-m', 'tcp');
+  if (o.rate !== undefined) args.push('-Q', String(o.rate));
   const fd = openSync(o.verboseFile, 'w');
   const cpu0 = o.serverPid ? cpuMicros(o.serverPid) : NaN;
   let stderr = '';
