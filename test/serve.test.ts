@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dig } from './helpers/dig.js';
 import { REPO, runCli, startAnchor, type AnchorProcess } from './support/anchor-process.js';
 import { TempDirs } from './support/temp-dirs.js';
-import { SEMI_SPACE_MIB } from '../src/cli/young-generation.js';
+import { MIN_SEMI_SPACE_MIB, SEMI_SPACE_MIB } from '../src/cli/young-generation.js';
 
 const started: AnchorProcess[] = [];
 const temp = new TempDirs();
@@ -80,6 +80,12 @@ describe('anchordns serve on the embedded default', () => {
     const sized = await serve(['--data', await tempDir()]);
     expect(await youngGeneration(sized)).toMatchObject({ semiSpaceMiB: SEMI_SPACE_MIB, source: 'anchordns' });
     expect(cmdline(sized.pid)).toContain(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
+    expect(cmdline(sized.pid)).toContain(`--min-semi-space-size=${MIN_SEMI_SPACE_MIB}`);
+    // Start-up's low-memory collection (load-garbage.ts) shrank the young generation to the floor, not below.
+    expect(sized.output.some((l) => l.includes('"collection":"low-memory"'))).toBe(true);
+    const metrics = await (await fetch(`http://127.0.0.1:${sized.httpPort}/metrics`)).text();
+    const newSpace = Number(/nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/.exec(metrics)?.[1]);
+    expect(newSpace).toBeGreaterThanOrEqual(MIN_SEMI_SPACE_MIB * 2 ** 20);
     expect((await dig('dig', '127.0.0.1', sized.dnsPort, ['web.default.svc.clusterset.local', 'A', '+norec'])).answer.map((r) => r.data)).toEqual(['10.96.0.10']);
     const given = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--log-level', 'info', '--data', await tempDir()], env: { NODE_OPTIONS: '--max-semi-space-size=16' } });
     started.push(given);

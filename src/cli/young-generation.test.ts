@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { givenSemiSpace, restartArgv, SEMI_SPACE_MIB } from './young-generation.js';
+import { givenSemiSpace, MIN_SEMI_SPACE_MIB, restartArgv, SEMI_SPACE_MIB } from './young-generation.js';
 
 describe('givenSemiSpace', () => {
   it('finds the flag on the node command line before NODE_OPTIONS', () => {
@@ -21,6 +21,12 @@ describe('givenSemiSpace', () => {
 describe('restartArgv', () => {
   it('keeps node flags and the script arguments, with the semi-space flag after node flags', () => {
     expect(restartArgv('/usr/bin/node', ['--cpu-prof'], ['/usr/bin/node', '/app/dist/cli/main.js', 'serve', '--id', 'a1']))
-      .toEqual(['/usr/bin/node', '--cpu-prof', `--max-semi-space-size=${SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve', '--id', 'a1']);
+      .toEqual(['/usr/bin/node', '--cpu-prof', `--max-semi-space-size=${SEMI_SPACE_MIB}`, `--min-semi-space-size=${MIN_SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve', '--id', 'a1']);
+  });
+
+  it('leaves the floor to node when node was given one', () => {
+    const script = ['/usr/bin/node', '/app/dist/cli/main.js', 'serve'];
+    expect(restartArgv('/usr/bin/node', ['--min-semi-space-size=4'], script)).toEqual(['/usr/bin/node', '--min-semi-space-size=4', `--max-semi-space-size=${SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve']);
+    expect(restartArgv('/usr/bin/node', [], script, '--min_semi_space_size=2')).toEqual(['/usr/bin/node', `--max-semi-space-size=${SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve']);
   });
 });
