@@ -124,4 +124,26 @@ describe('SegmentState snapshot capture', () => {
     expect(restored.service('ns/s1')?.exports[0]?.ips).toEqual(['10.0.0.1']);
     expect([...restored.serviceKeys()]).toHaveLength(25);
   });
+
+  // The capture writes its slices into one buffer that it grows when the services are larger
+  // than it guessed: the bytes must still be exactly JSON.stringify's, multi-byte text too.
+  it('writes exactly the JSON of the state, past its first guess of the size and with non-ASCII text', () => {
+    const state = new SegmentState(7);
+    const ips = Array.from({ length: 40 }, (_, i) => `10.1.${i}.${i}`);
+    for (let i = 1; i <= 60; i++) {
+      state.apply(i, { op: 'upsertExport', namespace: 'ns', service: `big${i}`, export: { cluster: 'east', type: 'ClusterSetIP', ips, ports: [{ name: 'http', protocol: 'TCP', port: 80 }] } });
+    }
+    state.apply(61, { op: 'upsertRRset', name: 'note', type: 'TXT', ttl: 60, rdata: ['"café ☃ 雪"'] });
+    const capture = state.capture();
+    let bytes: Uint8Array | undefined;
+    while ((bytes = capture.next(7)) === undefined);
+    const text = Buffer.from(bytes).toString('utf8');
+    expect(bytes.length).toBeGreaterThan(60 * 192 + 1024); // past the buffer it started with
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    expect(text).toContain('café ☃ 雪');
+    const restored = SegmentState.restore(bytes);
+    expect(restored.service('ns/big60')?.exports[0]?.ips).toEqual(ips);
+    expect([...restored.rrsets()].map((r) => r.rdata)).toEqual([['"café ☃ 雪"']]);
+    expect(restored.serial).toBe(state.serial);
+  });
 });
