@@ -7,14 +7,17 @@
  * - reexec (native/reexec.c): execve, so `serve` can size V8's young generation;
  * - heap-trim (native/heap-trim.cc): V8's low-memory notification, once after start-up.
  *
+ * heap-trim uses V8's C++ API, not Node-API alone, so it is rebuilt whenever Node's version
+ * changes (a stamp file beside it).
+ *
  * The addons are optimisations, not dependencies: when there is no compiler or no headers
  * the build says what falls back and goes on (src/dns/udp-listener.ts uses Node's dgram
- * sockets; src/cli/young-generation.ts keeps V8's default). Node-API keeps the binaries
- * valid across Node versions. No node-gyp: one C file needs one compiler call, and no
- * headers are downloaded.
+ * sockets; src/cli/young-generation.ts keeps V8's default; src/anchor/load-garbage.ts runs a
+ * plain full collection). Node-API keeps the C addons valid across Node versions. No
+ * node-gyp: one source file needs one compiler call, and no headers are downloaded.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,22 +50,36 @@ function build(addon, include) {
     return reason;
   };
   if (addon.linuxOnly && process.platform !== 'linux') return skip(addon.linuxOnly);
-  const fresh = existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs;
+  // Fresh: newer than its source and built by this Node (the C++ addon uses V8's own ABI).
+  const stamp = `${output}.node-version`;
+  const fresh = existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs && (!addon.cxx || readStamp(stamp) === process.version);
   if (!fresh) {
     if (include === undefined) return skip("Node's C headers (node_api.h, uv.h) were not found");
     if (addon.cxx && !existsSync(path.join(include, 'v8.h'))) return skip(`V8's headers (v8.h) are not in ${include}`);
     mkdirSync(path.dirname(output), { recursive: true });
     const compiler = addon.cxx ? process.env.CXX || 'c++' : process.env.CC || 'cc';
-    // V8's headers need C++17 and are not clean under -Wextra.
-    const warnings = addon.cxx ? ['-std=c++17', '-Wall'] : ['-Wall', '-Wextra'];
-    const args = ['-O2', ...warnings, '-shared', '-fPIC', `-I${include}`, '-o', output, source];
+    // V8's headers need C++17 (C++20 in later Node versions) and are not clean under
+    // -Wextra. `-z now` resolves V8's symbols when the addon is loaded, not at its first
+    // call: a Node without them then fails the require (the caller falls back) instead of
+    // killing the process with "symbol lookup error".
+    const flags = addon.cxx ? ['-std=c++20', '-Wall', '-Wl,-z,now'] : ['-Wall', '-Wextra'];
+    const args = ['-O2', ...flags, '-shared', '-fPIC', `-I${include}`, '-o', output, source];
     const result = spawnSync(compiler, args, { stdio: 'inherit' });
     if (result.error) return skip(`${compiler} could not run (${result.error.message})`);
     if (result.status !== 0) return skip(`${compiler} ${args.join(' ')} exited ${result.status}`);
+    if (addon.cxx) writeFileSync(stamp, process.version);
   }
   mkdirSync(path.dirname(distCopy), { recursive: true });
   copyFileSync(output, distCopy);
   return undefined;
+}
+
+function readStamp(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 const include = headerDirectory();

@@ -91,6 +91,8 @@ describe('anchordns serve on the embedded default', () => {
     started.push(given);
     expect(await youngGeneration(given)).toMatchObject({ semiSpaceMiB: 16, source: 'node flag' });
     expect(cmdline(given.pid)).not.toContain(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
+    // No floor under its young generation, so start-up does not shrink it (load-garbage.ts).
+    await expect.poll(() => given.output.some((l) => l.includes('"collection":"full"')), { timeout: 10_000 }).toBe(true);
     expect(await sized.stop('SIGTERM')).toBe(0);
   });
 

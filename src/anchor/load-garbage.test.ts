@@ -23,19 +23,31 @@ describe('collectLoadGarbage', () => {
   });
 
   // `npm run build` builds native/heap-trim.cc (.ci/run installs the C++ compiler), so the
-  // low-memory collection is what the tests and a built anchor run.
-  it('shrinks the young generation that a burst of allocation grew', () => {
-    expect(loadGarbageCollection()).toBe('low-memory');
-    // Objects that live through a few scavenges, as a zone load's do, make V8 grow it.
-    let window: object[] = [];
-    for (let i = 0; i < 300_000; i++) {
-      window.push({ i, pair: [i, i + 1], label: `x${i}` });
-      if (window.length > 50_000) window = window.slice(25_000);
-    }
-    const grown = newSpaceMiB();
+  // low-memory collection is what a built anchor runs when node has a young-generation floor.
+  it('runs the low-memory collection only under a young-generation floor', () => {
+    expect(loadGarbageCollection(['--max-semi-space-size=64', '--min-semi-space-size=16'])).toBe('low-memory');
+    expect(loadGarbageCollection(['--min_semi_space_size=8'])).toBe('low-memory');
+    expect(loadGarbageCollection(['--max-semi-space-size=64'])).toBe('full');
+    expect(loadGarbageCollection([])).toBe('full');
+  });
+
+  it('shrinks the young generation that a burst of allocation grew, and only under a floor', () => {
+    const grow = (): number => {
+      // Objects that live through a few scavenges, as a zone load's do, make V8 grow it.
+      let window: object[] = [];
+      for (let i = 0; i < 300_000; i++) {
+        window.push({ i, pair: [i, i + 1], label: `x${i}` });
+        if (window.length > 50_000) window = window.slice(25_000);
+      }
+      expect(window.length).toBeGreaterThan(0);
+      return newSpaceMiB();
+    };
+    let grown = grow();
     expect(grown).toBeGreaterThan(4);
-    collectLoadGarbage();
+    collectLoadGarbage([]); // no floor: a plain collection leaves it as loading grew it
+    expect(newSpaceMiB()).toBeGreaterThan(grown / 2);
+    grown = grow();
+    collectLoadGarbage(['--min-semi-space-size=16']);
     expect(newSpaceMiB()).toBeLessThan(grown / 4);
-    expect(window.length).toBeGreaterThan(0);
   });
 });

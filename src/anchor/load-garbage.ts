@@ -16,7 +16,14 @@
  * with a plain one. Knot DNS likewise calls malloc_trim after loading a zone. Writes grow the
  * young generation back within their first scavenges.
  *
- * Without the addon (no C++ compiler at build time) a plain full collection is done: V8
+ * The low-memory collection shrinks the young generation to its floor, so it runs only when
+ * node was started with one (`--min-semi-space-size`, which `serve` adds when it sizes the
+ * young generation): at V8's own 1 MiB floor, an anchor that only answers queries
+ * scavenges every fraction of a second, and each scavenge of a large zone's heap costs
+ * milliseconds (src/cli/young-generation.ts).
+ *
+ * Otherwise (no floor, or no addon because there was no C++ compiler at build time) a
+ * plain full collection is done: V8
  * offers no supported call for it without `--expose-gc`, so the flag is set at run time
  * and the `gc` function taken from a fresh context, as Jest's leak detector does, then the
  * flag is cleared again; the anchor's own globals never see it.
@@ -44,20 +51,26 @@ function heapTrim(): HeapTrimBinding | null {
     try {
       binding = file === undefined ? null : (createRequire(import.meta.url)(file) as HeapTrimBinding);
     } catch {
-      binding = null; // built for another Node: the plain collection below does
+      binding = null; // not loadable here (built with `-z now`, so missing V8 symbols land here too)
     }
   }
   return binding;
 }
 
-/** Which collection collectLoadGarbage runs here. */
-export function loadGarbageCollection(): 'low-memory' | 'full' {
-  return heapTrim() === null ? 'full' : 'low-memory';
+const FLOOR_FLAG = /(?:^|\s)--min[-_]semi[-_]space[-_]size\b/;
+
+/** Whether node's flags (its command line: V8 refuses this one in NODE_OPTIONS) set a young-generation floor. */
+export function setsSemiSpaceFloor(execArgv: readonly string[]): boolean {
+  return FLOOR_FLAG.test(execArgv.join(' '));
 }
 
-export function collectLoadGarbage(): void {
-  const addon = heapTrim();
-  if (addon !== null) return addon.lowMemoryNotification();
+/** Which collection collectLoadGarbage runs for a process started with `execArgv`. */
+export function loadGarbageCollection(execArgv: readonly string[] = process.execArgv): 'low-memory' | 'full' {
+  return heapTrim() !== null && setsSemiSpaceFloor(execArgv) ? 'low-memory' : 'full';
+}
+
+export function collectLoadGarbage(execArgv: readonly string[] = process.execArgv): void {
+  if (loadGarbageCollection(execArgv) === 'low-memory') return heapTrim()!.lowMemoryNotification();
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   setFlagsFromString('--no-expose-gc'); // contexts made later get no `gc`

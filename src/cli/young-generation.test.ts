@@ -27,6 +27,6 @@ describe('restartArgv', () => {
   it('leaves the floor to node when node was given one', () => {
     const script = ['/usr/bin/node', '/app/dist/cli/main.js', 'serve'];
     expect(restartArgv('/usr/bin/node', ['--min-semi-space-size=4'], script)).toEqual(['/usr/bin/node', '--min-semi-space-size=4', `--max-semi-space-size=${SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve']);
-    expect(restartArgv('/usr/bin/node', [], script, '--min_semi_space_size=2')).toEqual(['/usr/bin/node', `--max-semi-space-size=${SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve']);
+    expect(restartArgv('/usr/bin/node', ['--min_semi_space_size=2'], script)).toEqual(['/usr/bin/node', '--min_semi_space_size=2', `--max-semi-space-size=${SEMI_SPACE_MIB}`, '/app/dist/cli/main.js', 'serve']);
   });
 });

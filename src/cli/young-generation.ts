@@ -21,6 +21,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setsSemiSpaceFloor } from '../anchor/load-garbage.js';
 
 /** The semi-space size anchordns asks V8 for, in MiB. */
 export const SEMI_SPACE_MIB = 64;
@@ -40,7 +41,6 @@ export const MIN_SEMI_SPACE_MIB = 16;
 const RESTARTED_ENV = 'ANCHORDNS_YOUNG_GENERATION_SIZED';
 
 const FLAG = /(?:^|\s)--max[-_]semi[-_]space[-_]size(?:=(\d+))?/;
-const MIN_FLAG = /(?:^|\s)--min[-_]semi[-_]space[-_]size\b/;
 
 export interface YoungGeneration {
   /** The semi-space size asked for, in MiB, or undefined for V8's default. */
@@ -62,11 +62,10 @@ export function givenSemiSpace(execArgv: readonly string[], nodeOptions: string 
 
 /**
  * The argv that runs this same script again with the semi-space flags before it; the
- * floor only when node was not given one (on its command line or in `nodeOptions`).
+ * floor only when node's command line has none (V8 refuses it in NODE_OPTIONS).
  */
-export function restartArgv(execPath: string, execArgv: readonly string[], argv: readonly string[], nodeOptions?: string): string[] {
-  const floorGiven = MIN_FLAG.test(execArgv.join(' ')) || MIN_FLAG.test(nodeOptions ?? '');
-  const flags = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, ...(floorGiven ? [] : [`--min-semi-space-size=${MIN_SEMI_SPACE_MIB}`])];
+export function restartArgv(execPath: string, execArgv: readonly string[], argv: readonly string[]): string[] {
+  const flags = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, ...(setsSemiSpaceFloor(execArgv) ? [] : [`--min-semi-space-size=${MIN_SEMI_SPACE_MIB}`])];
   return [execPath, ...execArgv, ...flags, ...argv.slice(1)];
 }
 
@@ -108,7 +107,7 @@ export function sizeYoungGeneration(): YoungGeneration {
   if (binding === undefined) return { semiSpaceMiB: undefined, source: 'default', reason: 'the reexec addon is not built (npm run build needs a C compiler)' };
   const env = Object.entries({ ...process.env, [RESTARTED_ENV]: '1' }).map(([k, v]) => `${k}=${v ?? ''}`);
   try {
-    return binding.exec(process.execPath, restartArgv(process.execPath, process.execArgv, process.argv, process.env.NODE_OPTIONS), env);
+    return binding.exec(process.execPath, restartArgv(process.execPath, process.execArgv, process.argv), env);
   } catch (error) {
     return { semiSpaceMiB: undefined, source: 'default', reason: (error as Error).message };
   }

@@ -243,7 +243,8 @@ export class SegmentState {
 
 /**
  * A snapshot being written: the same JSON as one JSON.stringify of SnapshotForm would give,
- * produced `next(count)` services at a time into one buffer. (Each slice used to become a
+ * produced `next(count)` services at a time into one buffer, grown from the size the
+ * services so far project when the first guess is short. (Each slice used to become a
  * Buffer of its own, joined at the end: twice the snapshot's size in off-heap memory, ~84
  * MB at 240k services, whose growth pushes V8 into old-generation collections.)
  */
@@ -264,7 +265,7 @@ export class SnapshotCapture {
     this.#rrsets = rrsets;
     this.#out = Buffer.allocUnsafe(1024 + keys.length * BYTES_PER_SERVICE_GUESS);
     const headText = JSON.stringify(head);
-    this.#append(`${headText.slice(0, -1)},"services":[`);
+    this.#append(`${headText.slice(0, -1)},"services":[`, 0);
   }
 
   /** Serialises up to `count` more services; returns the snapshot bytes once all are done. */
@@ -275,19 +276,23 @@ export class SnapshotCapture {
       // The snapshot form keeps [cluster, entry] pairs, as when these were Maps.
       parts.push(JSON.stringify([this.#keys[i]!, this.#exports[i]!.map((e) => [clusterOf(e), e])]));
     }
-    if (parts.length > 0) this.#append((this.#done > 0 ? ',' : '') + parts.join(','));
+    if (parts.length > 0) this.#append((this.#done > 0 ? ',' : '') + parts.join(','), end);
     this.#done = end;
     if (end < this.#keys.length) return undefined;
-    this.#append(`],"rrsets":${JSON.stringify(this.#rrsets)}}`);
+    this.#append(`],"rrsets":${JSON.stringify(this.#rrsets)}}`, end);
     const bytes = this.#out.subarray(0, this.#length);
     // The log storage holds the snapshot until the next one: not with much room to spare.
     return this.#out.length - this.#length > this.#length / 8 ? Buffer.from(bytes) : bytes;
   }
 
-  #append(text: string): void {
+  /** Appends `text`, which ends the JSON of the first `served` services. */
+  #append(text: string, served: number): void {
     const size = Buffer.byteLength(text, 'utf8');
     if (this.#length + size > this.#out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.#length + size, this.#out.length * 2));
+      // Short of the guess (larger services than it assumed): grow to what the services
+      // written so far project for all of them, so it grows once, not by doublings.
+      const projected = served > 0 ? Math.ceil((((this.#length + size) / served) * this.#keys.length * 17) / 16) + 1024 : 0;
+      const grown = Buffer.allocUnsafe(Math.max(this.#length + size, projected, this.#out.length + (this.#out.length >> 1)));
       this.#out.copy(grown, 0, 0, this.#length);
       this.#out = grown;
     }
