@@ -28,7 +28,7 @@ import { ClusterAnswerShaper } from '../mcs/shaper.js';
 import { buildHttpServer } from '../api/http-server.js';
 import { registerV1Routes } from '../api/routes-v1.js';
 import { Authenticator } from '../api/auth.js';
-import { collectLoadGarbage, loadGarbageCollection } from './load-garbage.js';
+import { collectLoadGarbage } from './load-garbage.js';
 
 export interface RunningAnchor {
   readonly logger: Logger;
@@ -69,8 +69,8 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const shaper = new ClusterAnswerShaper(config.clusters);
   const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog, shaper, udpEngine: config.udpEngine });
   const collectStart = performance.now();
-  collectLoadGarbage();
-  logger.info({ collection: loadGarbageCollection(), ms: Math.round(performance.now() - collectStart) }, 'start-up garbage collected');
+  const collection = collectLoadGarbage();
+  logger.info({ collection, ms: Math.round(performance.now() - collectStart) }, 'start-up garbage collected');
   const { udpPort: dnsPort } = await dns.listen();
   const metrics = registerRaftMetrics(registry, () => [...hosted.values()].map((h) => h.group), config.id);
   const backend = registrationBackend(hosted, config.domain, metrics, (apex) => membersOf(config, hosted.get(apex)!.spec));

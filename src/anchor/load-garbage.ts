@@ -28,28 +28,20 @@
  * and the `gc` function taken from a fresh context, as Jest's leak detector does, then the
  * flag is cleared again; the anchor's own globals never see it.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { loadNativeAddon } from '../dns/native-addon.js';
 
 interface HeapTrimBinding {
   lowMemoryNotification(): void;
 }
 
-const ADDON_PATHS = [
-  fileURLToPath(new URL('../native/heap-trim.node', import.meta.url)),
-  fileURLToPath(new URL('../../build/heap-trim.node', import.meta.url)),
-];
-
 let binding: HeapTrimBinding | null | undefined;
 
 function heapTrim(): HeapTrimBinding | null {
   if (binding === undefined) {
-    const file = ADDON_PATHS.find((p) => existsSync(p));
     try {
-      binding = file === undefined ? null : (createRequire(import.meta.url)(file) as HeapTrimBinding);
+      binding = loadNativeAddon<HeapTrimBinding>('heap-trim') ?? null;
     } catch {
       binding = null; // not loadable here (built with `-z now`, so missing V8 symbols land here too)
     }
@@ -69,10 +61,16 @@ export function loadGarbageCollection(execArgv: readonly string[] = process.exec
   return heapTrim() !== null && setsSemiSpaceFloor(execArgv) ? 'low-memory' : 'full';
 }
 
-export function collectLoadGarbage(execArgv: readonly string[] = process.execArgv): void {
-  if (loadGarbageCollection(execArgv) === 'low-memory') return heapTrim()!.lowMemoryNotification();
+/** Runs the collection loadGarbageCollection chooses, and says which it was. */
+export function collectLoadGarbage(execArgv: readonly string[] = process.execArgv): 'low-memory' | 'full' {
+  const kind = loadGarbageCollection(execArgv);
+  if (kind === 'low-memory') {
+    heapTrim()!.lowMemoryNotification();
+    return kind;
+  }
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   setFlagsFromString('--no-expose-gc'); // contexts made later get no `gc`
   if (typeof gc === 'function') gc();
+  return kind;
 }

@@ -4,9 +4,7 @@
  * platform) the server falls back to Node's dgram sockets, which answer the same but cost
  * about twice the CPU per query (bench/HISTORY.md, DNS answering).
  */
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadNativeAddon } from './native-addon.js';
 
 export interface UdpBatchBinding {
   /**
@@ -30,29 +28,17 @@ export interface UdpBatchBinding {
 /** An opaque socket handle owned by the addon. */
 export type UdpBatchHandle = { readonly __udpBatchHandle: unique symbol };
 
-/**
- * Where the addon is looked for: dist/native/ beside the compiled code (npm run build copies
- * it there, so a copy of dist/ carries it), then build/ at the package root (tests run
- * from src/).
- */
-const ADDON_PATHS = [
-  fileURLToPath(new URL('../native/udp-batch.node', import.meta.url)),
-  fileURLToPath(new URL('../../build/udp-batch.node', import.meta.url)),
-];
-
 let loaded: UdpBatchBinding | null | undefined;
 
 /** The addon, or null when it was not built or does not load here. */
 export function udpBatchBinding(): UdpBatchBinding | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  const path = ADDON_PATHS.find((p) => existsSync(p));
-  if (process.platform === 'linux' && path !== undefined) {
-    try {
-      loaded = createRequire(import.meta.url)(path) as UdpBatchBinding;
-    } catch {
-      loaded = null; // built for another Node ABI or platform: dgram it is
-    }
+  if (process.platform !== 'linux') return loaded;
+  try {
+    loaded = loadNativeAddon<UdpBatchBinding>('udp-batch') ?? null;
+  } catch {
+    loaded = null; // built for another Node ABI or platform: dgram it is
   }
   return loaded;
 }
