@@ -22,6 +22,33 @@ describe('crc32c', () => {
     const b = new TextEncoder().encode('123456789');
     expect(crc32c(b.subarray(4), crc32c(b.subarray(0, 4)))).toBe(crc32c(b));
   });
+  it('matches the iSCSI test vectors of RFC 3720 §B.4 (32 bytes: eight at a time)', () => {
+    const ascending = Uint8Array.from({ length: 32 }, (_, i) => i);
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(crc32c(new Uint8Array(32).fill(0xff))).toBe(0x62a8ab43);
+    expect(crc32c(ascending)).toBe(0x46dd794e);
+    expect(crc32c(ascending.slice().reverse())).toBe(0x113fdb5c);
+  });
+  it('equals the bit-at-a-time definition at every length, offset and seed', () => {
+    // The polynomial division itself, one bit at a time: shares nothing with the tables.
+    const bitwise = (bytes: Uint8Array, seed: number, start: number, end: number): number => {
+      let c = ~seed >>> 0;
+      for (let i = start; i < end; i++) {
+        c ^= bytes[i]!;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+      }
+      return ~c >>> 0;
+    };
+    let x = 12345;
+    const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    const bytes = Uint8Array.from({ length: 300 }, () => next() & 0xff);
+    for (let n = 0; n < 400; n++) {
+      const start = next() % 40;
+      const end = start + (next() % (bytes.length - start));
+      const seed = n % 3 === 0 ? 0 : next();
+      expect(crc32c(bytes, seed, start, end)).toBe(bitwise(bytes, seed, start, end));
+    }
+  });
 });
 
 describe('raft codec', () => {
