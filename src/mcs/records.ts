@@ -15,7 +15,7 @@
 import { isIP } from 'node:net';
 import { RRType, type Labels, type RRset } from '../zone/types.js';
 import { aaaaRdata, aRdata, srvRdata } from '../zone/rdata-build.js';
-import type { ClusterExport, Endpoint, ServiceExports } from './types.js';
+import type { ClusterExport, Endpoint, PortProtocol, ServiceExports } from './types.js';
 
 /** Service records TTL (DESIGN.md "DNS answers"; CoreDNS's default). */
 export const SERVICE_TTL = 5;
@@ -39,7 +39,7 @@ export interface ServiceRecords {
 }
 
 export function buildServiceRecords(apex: Labels, service: ServiceExports, ttl = SERVICE_TTL): ServiceRecords {
-  const serviceName = [service.name, service.namespace, 'svc', ...apex].map(lower);
+  const serviceName = [lower(service.name), lower(service.namespace), 'svc'].concat(apex.map(lower));
   const headless = service.exports.length > 0 && service.exports.every((e) => e.type === 'Headless');
   const rrsets = headless ? headlessRecords(serviceName, service.exports, ttl) : clusterSetIpRecords(serviceName, service.exports, ttl);
   return { serviceName, rrsets };
@@ -145,8 +145,27 @@ function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: r
     }
     if (count > 0) groups.push({ cluster: exp.cluster, weight: exp.weight ?? 100, count });
   }
+  if (rdata.length === 0) return undefined;
   // Copied at their length: grown by push, each would keep room for 17 (×100k services).
-  return rdata.length === 0 ? undefined : { owner, type, ttl, rdata: rdata.slice(), groups: groups.slice() };
+  return { owner, type, ttl, rdata: rdata.slice(), groups: groups.length === 1 ? oneGroup(groups[0]!) : groups.slice() };
+}
+
+/**
+ * Most services are exported by one cluster: their groups list is one of a few values
+ * (cluster, weight, address count), shared and frozen rather than three more objects per
+ * service kept for as long as the service is (the front end only reads it, order.ts).
+ */
+const ONE_GROUP = new Map<string, readonly ClusterGroup[]>();
+const ONE_GROUP_LIMIT = 4096;
+
+function oneGroup(group: ClusterGroup): readonly ClusterGroup[] {
+  const key = `${group.cluster}\u0000${group.weight}\u0000${group.count}`;
+  let shared = ONE_GROUP.get(key);
+  if (shared === undefined) {
+    shared = Object.freeze([Object.freeze(group)]);
+    if (ONE_GROUP.size < ONE_GROUP_LIMIT) ONE_GROUP.set(key, shared);
+  }
+  return shared;
 }
 
 function unionPorts(exports: readonly ClusterExport[]): ClusterExport['ports'] {
@@ -174,17 +193,26 @@ function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels
       if (!p.name) continue;
       // A record's identity: which target (targets are distinct names) and which port.
       const key = t * 65536 + p.port;
-      addSrv(srvOwner(owners, serviceName, `_${lower(p.name)}`, `_${p.protocol.toLowerCase()}`), key, t);
+      addSrv(srvOwner(owners, serviceName, portLabel(p.name), PROTOCOL_LABELS[p.protocol] ?? `_${p.protocol.toLowerCase()}`), key, t);
       addSrv(srvOwner(owners, serviceName, '', ''), key, t);
     }
   }
-  // The SRV at `_<port>._<proto>` and the one at the service name often hold the same
-  // record (one named port): they share its RDATA, never written to once built.
-  const built = owners.length > 1 ? new Map<number, Uint8Array>() : undefined;
   const rrsets = new Array<RRset>(owners.length);
+  // Records already built, by key and weight, for the owners after the first (made on demand).
+  let built: Map<number, Uint8Array> | undefined;
   for (let o = 0; o < owners.length; o++) {
     const { owner, keys } = owners[o]!;
     const weight = Math.floor(100 / keys.length);
+    // The SRV at `_<port>._<proto>` and the one at the service name often hold the same
+    // records (one named port): they then share the list itself, never written to once
+    // built, which keeps two objects per service fewer for as long as the service lives.
+    const same = owners.findIndex((earlier, p) => p < o && sameKeys(earlier.keys, keys));
+    if (same >= 0) {
+      rrsets[o] = { owner, type: RRType.SRV, ttl, rdata: rrsets[same]!.rdata };
+      continue;
+    }
+    // Otherwise they may still share single records (RDATA too is never written to).
+    if (o > 0 && built === undefined) built = builtSoFar(owners, rrsets, o);
     const rdata = new Array<Uint8Array>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const sharedKey = keys[i]! * 128 + weight;
@@ -198,6 +226,40 @@ function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels
     rrsets[o] = { owner, type: RRType.SRV, ttl, rdata };
   }
   return rrsets;
+}
+
+/** Same records: the same keys in the same order (so also the same weight). */
+function sameKeys(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The records of owners [0, end), by key × 128 + weight. */
+function builtSoFar(owners: readonly SrvOwner[], rrsets: readonly RRset[], end: number): Map<number, Uint8Array> {
+  const built = new Map<number, Uint8Array>();
+  for (let o = 0; o < end; o++) {
+    const { keys } = owners[o]!;
+    const weight = Math.floor(100 / keys.length);
+    for (let i = 0; i < keys.length; i++) built.set(keys[i]! * 128 + weight, rrsets[o]!.rdata[i]!);
+  }
+  return built;
+}
+
+/** `_<proto>` (RFC 2782), one string for every service. */
+const PROTOCOL_LABELS: Readonly<Record<PortProtocol, string>> = { TCP: '_tcp', UDP: '_udp', SCTP: '_sctp' };
+
+/** `_<port name>`, one string per distinct name (services share a few: http, grpc, metrics…). */
+const PORT_LABELS = new Map<string, string>();
+const PORT_LABEL_LIMIT = 4096;
+
+function portLabel(name: string): string {
+  let label = PORT_LABELS.get(name);
+  if (label === undefined) {
+    label = `_${lower(name)}`;
+    if (PORT_LABELS.size < PORT_LABEL_LIMIT) PORT_LABELS.set(name, label);
+  }
+  return label;
 }
 
 /** One SRV owner's records as keys: target index × 65536 + port. */
