@@ -140,3 +140,35 @@ describe('dashedHostname', () => {
     ['fd00::', 'fd00--0'],
   ])('%s → %s', (address, expected) => expect(dashedHostname(address)).toBe(expected));
 });
+
+describe('what service records share (fewer objects per registered service)', () => {
+  const oneCluster = (ip: string, name: string): ServiceExports => service([{ cluster: 'east', type: 'ClusterSetIP', ips: [ip], ports: [{ name: 'http', protocol: 'TCP', port: 80 }] }], name);
+
+  it('gives single-cluster services one frozen groups list per (cluster, weight, count)', () => {
+    const a = buildServiceRecords(APEX, oneCluster('10.0.0.1', 'a')).rrsets[0] as GroupedRRset;
+    const b = buildServiceRecords(APEX, oneCluster('10.0.0.2', 'b')).rrsets[0] as GroupedRRset;
+    expect(a.groups).toEqual([{ cluster: 'east', weight: 100, count: 1 }]);
+    expect(b.groups).toBe(a.groups);
+    expect(Object.isFrozen(a.groups) && Object.isFrozen(a.groups[0])).toBe(true);
+    const two = buildServiceRecords(APEX, service([
+      { cluster: 'east', type: 'ClusterSetIP', ips: ['10.0.0.3'], ports: [] },
+      { cluster: 'west', type: 'ClusterSetIP', ips: ['10.0.0.4'], ports: [] },
+    ])).rrsets[0] as GroupedRRset;
+    expect(two.groups).toEqual([{ cluster: 'east', weight: 100, count: 1 }, { cluster: 'west', weight: 100, count: 1 }]);
+  });
+
+  it('shares the SRV record list of the port owner and the service name when they hold the same records', () => {
+    const [, byPort, byService] = buildServiceRecords(APEX, oneCluster('10.0.0.1', 'a')).rrsets;
+    expect(byPort!.owner.slice(0, 2)).toEqual(['_http', '_tcp']);
+    expect(byService!.owner[0]).toBe('a');
+    expect(byService!.rdata).toBe(byPort!.rdata);
+    // Two named ports: the lists differ (weight 50 at the service name), single records are still shared.
+    const twoPorts = buildServiceRecords(APEX, service([{ cluster: 'east', type: 'ClusterSetIP', ips: ['10.0.0.1'], ports: [{ name: 'http', protocol: 'TCP', port: 80 }, { name: 'grpc', protocol: 'TCP', port: 90 }] }]));
+    expect(lines(twoPorts.rrsets.filter((r) => r.type === RRType.SRV))).toEqual([
+      '_http._tcp.hello.demo.svc.clusterset.local 5 SRV 0 100 80 hello.demo.svc.clusterset.local',
+      'hello.demo.svc.clusterset.local 5 SRV 0 50 80 hello.demo.svc.clusterset.local',
+      'hello.demo.svc.clusterset.local 5 SRV 0 50 90 hello.demo.svc.clusterset.local',
+      '_grpc._tcp.hello.demo.svc.clusterset.local 5 SRV 0 100 90 hello.demo.svc.clusterset.local',
+    ]);
+  });
+});
