@@ -4,6 +4,7 @@
  * gives the same state on every anchor. Lease times live only on the leader (see
  * lease-tracker.ts); the state keeps each export's lease length and generation.
  */
+import { internExportStrings } from '../mcs/intern.js';
 import type { ClusterExport, ServiceExports } from '../mcs/types.js';
 import { DEFAULT_POLICY, type SegmentCommand, type SegmentPolicy, type UpsertRRset } from './commands.js';
 import type { Lease } from './lease-tracker.js';
@@ -98,7 +99,8 @@ export class SegmentState {
         const refused = this.#policyRefusal(c.export.cluster, c.leaseSeconds);
         if (refused) return { ...NO_CHANGE, refused };
         const key = serviceKey(c.namespace, c.service);
-        this.#services.set(key, withExport(this.#services.get(key), { export: c.export, leaseSeconds: c.leaseSeconds, generation: index }));
+        const entry = { export: internExportStrings(c.export), leaseSeconds: c.leaseSeconds, generation: index };
+        this.#services.set(key, withExport(this.#services.get(key), entry));
         return serviceChange(key);
       }
       case 'deleteExport':
@@ -235,7 +237,15 @@ export class SegmentState {
     state.#appliedIndex = form.appliedIndex;
     state.#policy = form.policy;
     // Snapshots list each service's exports in cluster order (withExport keeps them so).
-    state.#services = new Map(form.services.map(([k, v]) => [k, v.map(([, entry]) => entry)]));
+    state.#services = new Map(
+      form.services.map(([k, v]) => [
+        k,
+        v.map(([, entry]) => {
+          internExportStrings(entry.export);
+          return entry;
+        }),
+      ]),
+    );
     state.#rrsets = new Map(form.rrsets.map((r) => [rrsetKey(r.name, r.type), r]));
     return state;
   }
