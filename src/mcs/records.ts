@@ -47,8 +47,7 @@ export function buildServiceRecords(apex: Labels, service: ServiceExports, ttl =
 
 /** §2.3: ClusterSetIP A/AAAA from the serving clusters' ips; SRV targets the service name. */
 function clusterSetIpRecords(serviceName: Labels, exports: readonly ClusterExport[], ttl: number): RRset[] {
-  const serving = exports.filter(isServing);
-  const chosen = serving.length > 0 ? serving : exports;
+  const chosen = servingOrAll(exports);
   const rrsets: RRset[] = [];
   for (const [type, family] of ADDRESS_FAMILIES) {
     const grouped = groupedAddresses(serviceName, type, family, chosen, ttl);
@@ -77,6 +76,13 @@ function headlessRecords(serviceName: Labels, exports: readonly ClusterExport[],
 }
 
 const ADDRESS_FAMILIES = [[RRType.A, 4], [RRType.AAAA, 6]] as const;
+
+/** The serving exports, or all of them when none serves (no list made when all serve). */
+function servingOrAll(exports: readonly ClusterExport[]): readonly ClusterExport[] {
+  if (exports.every(isServing)) return exports;
+  const serving = exports.filter(isServing);
+  return serving.length > 0 ? serving : exports;
+}
 
 /** A cluster serves when it gave no endpoint list or has a ready endpoint. */
 function isServing(e: ClusterExport): boolean {
@@ -125,16 +131,19 @@ function addressSet(owner: Labels, type: number, family: 4 | 6, addresses: reado
   return { owner, type, ttl, rdata: unique.map((address) => addressRdata(address, family)) };
 }
 
-/** Scratch for groupedAddresses (synchronous, never held past a call). */
+/** Scratch for groupedAddresses (synchronous, emptied before it returns). */
 const SEEN_ADDRESSES: string[] = [];
+const RDATA_SCRATCH: Uint8Array[] = [];
+const GROUP_SCRATCH: ClusterGroup[] = [];
 
 /** ClusterSetIP addresses grouped by cluster so the front end can order them per client. */
 function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: readonly ClusterExport[], ttl: number): GroupedRRset | undefined {
-  // A service has a few addresses: a list beats a Set per call (GC cost on every write).
+  // A service has a few addresses: a list beats a Set per call (GC cost on every write),
+  // and the lists are gathered in scratch and copied out at their length (grown by push,
+  // a new list would be made with room for 17, then copied all the same).
   const seen = SEEN_ADDRESSES;
-  seen.length = 0;
-  const rdata: Uint8Array[] = [];
-  const groups: ClusterGroup[] = [];
+  const rdata = RDATA_SCRATCH;
+  const groups = GROUP_SCRATCH;
   for (const exp of exports) {
     let count = 0;
     for (const ip of exp.ips) {
@@ -145,9 +154,11 @@ function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: r
     }
     if (count > 0) groups.push({ cluster: exp.cluster, weight: exp.weight ?? 100, count });
   }
-  if (rdata.length === 0) return undefined;
-  // Copied at their length: grown by push, each would keep room for 17 (×100k services).
-  return { owner, type, ttl, rdata: rdata.slice(), groups: groups.length === 1 ? oneGroup(groups[0]!) : groups.slice() };
+  const rrset = rdata.length === 0 ? undefined : { owner, type, ttl, rdata: rdata.slice(), groups: groups.length === 1 ? oneGroup(groups[0]!) : groups.slice() };
+  seen.length = 0;
+  rdata.length = 0;
+  groups.length = 0;
+  return rrset;
 }
 
 /**
@@ -169,9 +180,24 @@ function oneGroup(group: ClusterGroup): readonly ClusterGroup[] {
 }
 
 function unionPorts(exports: readonly ClusterExport[]): ClusterExport['ports'] {
+  // One cluster's few distinct ports (the usual case) are their own union: no Map, no keys.
+  if (exports.length === 1 && distinctPorts(exports[0]!.ports)) return exports[0]!.ports;
   const byKey = new Map<string, ClusterExport['ports'][number]>();
-  for (const exp of exports) for (const p of exp.ports) byKey.set(`${p.name}/${p.protocol}/${p.port}`, p);
+  for (const exp of exports) for (const p of exp.ports) byKey.set(`${p.name ?? '\u0000'}/${p.protocol}/${p.port}`, p); // '\u0000': unnamed, not "undefined"
   return [...byKey.values()];
+}
+
+/** Whether no two of a short list of ports are the same (name, protocol, port). */
+function distinctPorts(ports: ClusterExport['ports']): boolean {
+  if (ports.length > 8) return false;
+  for (let i = 1; i < ports.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = ports[i]!;
+      const b = ports[j]!;
+      if (a.name === b.name && a.protocol === b.protocol && a.port === b.port) return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -5,19 +5,42 @@
  */
 import { ZoneSyntaxError } from './errors.js';
 
-/** `10.96.0.10` → 4 octets. Rejects leading zeros, which some tools read as octal. */
+/**
+ * `10.96.0.10` → 4 octets. Rejects leading zeros, which some tools read as octal.
+ *
+ * One pass over the characters: every registration (each anchor builds its records) and
+ * every A record of a zone file comes through here, and splitting into strings to test
+ * each with a pattern made ~250 bytes of garbage per address.
+ */
 export function parseIPv4(text: string): Uint8Array {
-  const parts = text.split('.');
-  if (parts.length !== 4) throw new ZoneSyntaxError(`bad IPv4 address '${text}'`);
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) {
-      throw new ZoneSyntaxError(`bad IPv4 address '${text}'`);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : DOT; // the end closes the last part
+    if (c === DOT) {
+      if (digits === 0 || part === 4) throw badIPv4(text);
+      out[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= ZERO && c <= ZERO + 9) {
+      if (digits > 0 && value === 0) throw badIPv4(text); // a leading zero
+      value = value * 10 + (c - ZERO);
+      if (++digits > 3 || value > 255) throw badIPv4(text);
+    } else {
+      throw badIPv4(text);
     }
-    out[i] = Number(p);
   }
+  if (part !== 4) throw badIPv4(text);
   return out;
+}
+
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+function badIPv4(text: string): ZoneSyntaxError {
+  return new ZoneSyntaxError(`bad IPv4 address '${text}'`);
 }
 
 /** 4 octets at `offset` → dotted quad. */
