@@ -18,7 +18,7 @@ import type { Labels, RRset } from './types.js';
 import { RRType } from './types.js';
 import { ZoneError } from './errors.js';
 import { lowerLabel, nameToText } from './name.js';
-import { ZoneNode, setChildren } from './tree.js';
+import { ZoneNode, setChild, setChildren } from './tree.js';
 import { CNAME_COMPANIONS, Zone, checkOwner, checkSingle, cnameConflict, dedupe, key, setCname } from './zone.js';
 
 /** An RRset's identity in a zone: owner (any case) and type. */
@@ -89,7 +89,9 @@ function typesAt(top: Pending, owner: Labels, originLength: number): Map<number,
 function applyAt(old: ZoneNode | undefined, p: Pending, label: string, depth: number): ZoneNode | undefined {
   const node = old === undefined ? new ZoneNode(label, depth) : old.copy();
   if (p.types !== undefined) setRRsets(node, p.types);
-  if (p.kids !== undefined) {
+  if (p.kids !== undefined && p.kids.size === 1) {
+    for (const [childLabel, q] of p.kids) setChild(node, childLabel, applyAt(node.child(childLabel), q, childLabel, depth + 1));
+  } else if (p.kids !== undefined) {
     const changed = new Map<string, ZoneNode | undefined>();
     for (const [childLabel, q] of p.kids) changed.set(childLabel, applyAt(node.child(childLabel), q, childLabel, depth + 1));
     setChildren(node, changed);
