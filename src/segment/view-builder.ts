@@ -8,7 +8,6 @@ import type { UpsertRRset } from './commands.js';
 import { serviceKey, type SegmentState } from './state.js';
 import type { ServiceChange, ServiceRecordCache } from './service-records.js';
 import { buildSegmentZone, fixedRRsetAt, fixedZone, rawRRset, serviceDepth, soaFor, SegmentZone, type SegmentBase } from './view.js';
-import { NameSet } from './name-set.js';
 import { RRType } from '../zone/types.js';
 
 /** A zone key: lowercased owner and type ('\u0100' is no latin1 label octet). */
@@ -81,7 +80,7 @@ export class SegmentViewBuilder {
     if (serviceRRsets <= base.fileRRsets.length) {
       this.#raw = new Map();
       this.#rawByKey = new Map();
-      const start = new SegmentZone(fixedZone(base), new NameSet([]), serviceDepth(base));
+      const start = new SegmentZone(fixedZone(base), serviceDepth(base));
       try {
         return this.#derive({ base, view: start }, state, cache, changes);
       } catch {
@@ -101,11 +100,14 @@ export class SegmentViewBuilder {
     const soa = soaFor(base, state.serial);
     touch(soa);
     this.#diffRaw(base.apex, state, touch);
-    const names = new Map<string, boolean>();
+    // Service names to mark in the zone (or unmark): the reserved-name rule (SegmentZone).
+    const tag: Labels[] = [];
+    const untag: Labels[] = [];
     for (const { before, after } of changes) {
       for (const r of before?.rrsets ?? []) touch(r);
       for (const r of after?.rrsets ?? []) touch(r);
-      names.set((after ?? before)!.serviceName.join('.'), after !== undefined);
+      if (after !== undefined) tag.push(after.serviceName);
+      else untag.push(before!.serviceName);
     }
     const upsert: RRset[] = [];
     const remove: RRsetKey[] = [];
@@ -118,8 +120,8 @@ export class SegmentViewBuilder {
       for (const x of this.#serviceRRsets(base.domain, cache, r.owner)) if (x.type === r.type && nameEquals(x.owner, r.owner)) upsert.push(x);
       if (upsert.length === start) remove.push(r);
     }
-    const zone = view.zone.withChanges({ upsert, remove });
-    return new SegmentZone(zone, names.size === 0 ? view.services : view.services.with(names), view.serviceDepth);
+    const zone = view.zone.withChanges({ upsert, remove, tag, untag });
+    return new SegmentZone(zone, view.serviceDepth);
   }
 
   // Finds the raw RRsets added or removed since the last build (by identity: the state

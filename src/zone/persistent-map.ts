@@ -4,9 +4,10 @@
  * the rest, so a new version costs a few small arrays whatever the size, and every older
  * version stays valid and unchanged.
  *
- * It replaces "a big Map plus an overlay, folded every √n changes" at the two places that
- * keep one version per zone view: the children of a name with a huge fan-out (every
- * service of a namespace under one node) and the segment's set of service names. The fold
+ * It replaced "a big Map plus an overlay, folded every √n changes" where a structure keeps
+ * one version per zone view: the children of a name with a huge fan-out (every service of
+ * a namespace under one node; the segment's set of service names, the other user, became
+ * a mark on the service's node, ZoneNode.tagged). The fold
  * copied the whole Map (50k entries and ~2 MB at 50k services, ever more with size) every
  * √n writes; the write benchmark spent a tenth of its time there and in the GC it caused.
  *

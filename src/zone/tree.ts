@@ -41,19 +41,32 @@ export class ZoneNode {
    * bytes, ~8 % of a 1M-service zone's heap) and one dependent memory load per lookup.
    */
   #sets: RRset | readonly RRset[] | undefined = undefined;
-  /** depth << 1 | cut: a node is five fields, as a 1M-name zone has 3–4M of them. */
+  /** depth << 2 | tagged << 1 | cut: a node is five fields, as a 1M-name zone has 3–4M of them. */
   #bits: number;
   /** What few nodes need (a CNAME, a referral memo), out of line. */
   #rare: RareFields | undefined = undefined;
 
   constructor(label: string, depth: number) {
     this.label = label;
-    this.#bits = depth << 1;
+    this.#bits = depth << 2;
   }
 
   /** Labels from the apex (apex = 0). */
   get depth(): number {
-    return this.#bits >> 1;
+    return this.#bits >> 2;
+  }
+
+  /**
+   * A mark the zone's owner puts on a name (Zone.withChanges `tag`), not data: lookup
+   * ignores it. The segment view marks its services' names, below which the MCS
+   * reserved-name rule applies (segment/view.ts). Copies keep it.
+   */
+  get tagged(): boolean {
+    return (this.#bits & 2) === 2;
+  }
+
+  set tagged(value: boolean) {
+    this.#bits = (this.#bits & ~2) | (value ? 2 : 0);
   }
 
   /** Holds NS and is not the apex: a zone cut (RFC 1034 §4.2.1). */

@@ -12,6 +12,7 @@ import { aRdata, aaaaRdata, mxRdata, nameRdata, soaRdata, srvRdata, txtRdata } f
 import { printRRset } from './print.js';
 import { show } from './testing/fixtures.js';
 import type { RRsetKey } from './update.js';
+import { findNode } from './tree.js';
 
 const ORIGIN = ['example'];
 const LABELS = ['a', 'b', 'c', '*', 'ns', 'mail'];
@@ -206,5 +207,35 @@ describe('Zone.withChanges (property: equals buildZone of the same RRsets)', () 
       expect(show(zone.lookup(q, RRType.A))).toEqual(show(full.lookup(q, RRType.A)));
     }
     expect(sorted(zone)).toEqual(sorted(full));
+  });
+});
+
+describe('withChanges: marks on names (ZoneNode.tagged)', () => {
+  const soa: RRset = { owner: ORIGIN, type: RRType.SOA, ttl: 60, rdata: [soaRdata({ mname: ['ns', ...ORIGIN], rname: ['h', ...ORIGIN], serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1 })] };
+  const a = (owner: Labels, ip: string): RRset => ({ owner, type: RRType.A, ttl: 60, rdata: [aRdata(ip)] });
+  const web = ['web', ...ORIGIN];
+  const pod = ['p1', 'east', ...web];
+  const tagged = (zone: Zone, name: Labels): boolean | undefined => findNode(zone.root, name, ORIGIN.length)?.tagged;
+
+  it('marks and unmarks names, keeps the mark through later copies, and leaves earlier versions alone', () => {
+    const start = buildZone(ORIGIN, [soa]);
+    const marked = start.withChanges({ upsert: [a(web, '192.0.2.1'), a(pod, '192.0.2.2')], tag: [web] });
+    expect(tagged(marked, web)).toBe(true);
+    expect(tagged(marked, pod)).toBe(false);
+    // A change under the marked name copies its node: the copy keeps the mark.
+    const later = marked.withChanges({ upsert: [a(['p2', 'east', ...web], '192.0.2.3')] });
+    expect(tagged(later, web)).toBe(true);
+    const unmarked = later.withChanges({ untag: [web] });
+    expect(tagged(unmarked, web)).toBe(false);
+    expect(tagged(later, web)).toBe(true);
+    expect(tagged(start, web)).toBeUndefined();
+    // Marks are not data: the answers are those of the unmarked zone.
+    expect(show(marked.lookup(['east', ...web], RRType.A))).toEqual(show(buildZone(ORIGIN, [soa, a(web, '192.0.2.1'), a(pod, '192.0.2.2')]).lookup(['east', ...web], RRType.A)));
+  });
+
+  it('keeps no name for its mark alone, and refuses one outside the zone', () => {
+    const zone = buildZone(ORIGIN, [soa]).withChanges({ tag: [web] });
+    expect(findNode(zone.root, web, ORIGIN.length)).toBeUndefined();
+    expect(() => zone.withChanges({ tag: [['web', 'other']] })).toThrow(ZoneError);
   });
 });

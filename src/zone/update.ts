@@ -35,6 +35,10 @@ export interface ZoneChanges {
   readonly remove?: readonly RRsetKey[];
   /** A new apex SOA: the same as one more upsert. */
   readonly soa?: RRset;
+  /** Names to mark (ZoneNode.tagged); a mark keeps no name that has no records or children. */
+  readonly tag?: readonly Labels[];
+  /** Names to unmark; a name both tagged and untagged ends up unmarked. */
+  readonly untag?: readonly Labels[];
 }
 
 interface Upserts {
@@ -47,15 +51,23 @@ interface Upserts {
 interface Pending {
   kids: Map<string, Pending> | undefined;
   types: Map<number, Upserts | null> | undefined;
+  /** The name's new mark, if it changes. */
+  tag: boolean | undefined;
 }
 
 /** Applies `changes` to `zone`; see Zone.withChanges. */
 export function updateZone(zone: Zone, changes: ZoneChanges): Zone {
   const origin = zone.origin;
-  const top: Pending = { kids: undefined, types: undefined };
+  const top: Pending = { kids: undefined, types: undefined, tag: undefined };
   for (const r of changes.remove ?? []) {
     checkOwner(r, origin, -1);
     typesAt(top, r.owner, origin.length).set(r.type, null);
+  }
+  for (const [names, tag] of [[changes.tag, true], [changes.untag, false]] as const) {
+    for (const owner of names ?? []) {
+      checkOwner({ owner }, origin, -1);
+      pendingAt(top, owner, origin.length).tag = tag;
+    }
   }
   const upserts = changes.soa === undefined ? changes.upsert ?? [] : [...(changes.upsert ?? []), changes.soa];
   for (let i = 0; i < upserts.length; i++) {
@@ -73,15 +85,20 @@ export function updateZone(zone: Zone, changes: ZoneChanges): Zone {
 }
 
 function typesAt(top: Pending, owner: Labels, originLength: number): Map<number, Upserts | null> {
+  const p = pendingAt(top, owner, originLength);
+  return (p.types ??= new Map());
+}
+
+function pendingAt(top: Pending, owner: Labels, originLength: number): Pending {
   let p = top;
   for (let i = owner.length - originLength - 1; i >= 0; i--) {
     const label = lowerLabel(owner[i]);
     p.kids ??= new Map();
     let next = p.kids.get(label);
-    if (next === undefined) p.kids.set(label, (next = { kids: undefined, types: undefined }));
+    if (next === undefined) p.kids.set(label, (next = { kids: undefined, types: undefined, tag: undefined }));
     p = next;
   }
-  return (p.types ??= new Map());
+  return p;
 }
 
 // The new node for `old` (undefined: a new name) with `p` applied, or undefined when it
@@ -89,6 +106,7 @@ function typesAt(top: Pending, owner: Labels, originLength: number): Map<number,
 function applyAt(old: ZoneNode | undefined, p: Pending, label: string, depth: number): ZoneNode | undefined {
   const node = old === undefined ? new ZoneNode(label, depth) : old.copy();
   if (p.types !== undefined) setRRsets(node, p.types);
+  if (p.tag !== undefined) node.tagged = p.tag;
   if (p.kids !== undefined && p.kids.size === 1) {
     for (const [childLabel, q] of p.kids) setChild(node, childLabel, applyAt(node.child(childLabel), q, childLabel, depth + 1));
   } else if (p.kids !== undefined) {
