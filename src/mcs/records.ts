@@ -131,7 +131,7 @@ function addressSet(owner: Labels, type: number, family: 4 | 6, addresses: reado
   return { owner, type, ttl, rdata: unique.map((address) => addressRdata(address, family)) };
 }
 
-/** Scratch for groupedAddresses (synchronous, emptied before it returns). */
+/** Scratch for groupedAddresses (synchronous; emptied before it returns, so it holds nothing). */
 const SEEN_ADDRESSES: string[] = [];
 const RDATA_SCRATCH: Uint8Array[] = [];
 const GROUP_SCRATCH: ClusterGroup[] = [];
@@ -144,6 +144,7 @@ function groupedAddresses(owner: Labels, type: number, family: 4 | 6, exports: r
   const seen = SEEN_ADDRESSES;
   const rdata = RDATA_SCRATCH;
   const groups = GROUP_SCRATCH;
+  seen.length = rdata.length = groups.length = 0; // in case a call before this one threw
   for (const exp of exports) {
     let count = 0;
     for (const ip of exp.ips) {
