@@ -171,4 +171,15 @@ describe('what service records share (fewer objects per registered service)', ()
       '_grpc._tcp.hello.demo.svc.clusterset.local 5 SRV 0 100 90 hello.demo.svc.clusterset.local',
     ]);
   });
+
+  it('keeps a port named "undefined" apart from an unnamed one on the same number (union of two clusters)', () => {
+    const records = buildServiceRecords(APEX, service([
+      { cluster: 'east', type: 'ClusterSetIP', ips: ['10.0.0.1'], ports: [{ name: 'undefined', protocol: 'TCP', port: 80 }] },
+      { cluster: 'west', type: 'ClusterSetIP', ips: ['10.0.0.2'], ports: [{ protocol: 'TCP', port: 80 }] },
+    ]));
+    expect(lines(records.rrsets.filter((r) => r.type === RRType.SRV))).toEqual([
+      '_undefined._tcp.hello.demo.svc.clusterset.local 5 SRV 0 100 80 hello.demo.svc.clusterset.local',
+      'hello.demo.svc.clusterset.local 5 SRV 0 100 80 hello.demo.svc.clusterset.local',
+    ]);
+  });
 });

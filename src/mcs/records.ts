@@ -220,7 +220,7 @@ function srvRecords(serviceName: Labels, targets: ReadonlyArray<{ target: Labels
       if (!p.name) continue;
       // A record's identity: which target (targets are distinct names) and which port.
       const key = t * 65536 + p.port;
-      addSrv(srvOwner(owners, serviceName, portLabel(p.name), PROTOCOL_LABELS[p.protocol] ?? `_${p.protocol.toLowerCase()}`), key, t);
+      addSrv(srvOwner(owners, serviceName, portLabel(p.name), PROTOCOL_LABELS.get(p.protocol) ?? `_${p.protocol.toLowerCase()}`), key, t);
       addSrv(srvOwner(owners, serviceName, '', ''), key, t);
     }
   }
@@ -273,8 +273,8 @@ function builtSoFar(owners: readonly SrvOwner[], rrsets: readonly RRset[], end: 
   return built;
 }
 
-/** `_<proto>` (RFC 2782), one string for every service. */
-const PROTOCOL_LABELS: Readonly<Record<PortProtocol, string>> = { TCP: '_tcp', UDP: '_udp', SCTP: '_sctp' };
+/** `_<proto>` (RFC 2782), one string for every service (a Map: no inherited keys). */
+const PROTOCOL_LABELS: ReadonlyMap<string, string> = new Map<PortProtocol, string>([['TCP', '_tcp'], ['UDP', '_udp'], ['SCTP', '_sctp']]);
 
 /** `_<port name>`, one string per distinct name (services share a few: http, grpc, metrics…). */
 const PORT_LABELS = new Map<string, string>();

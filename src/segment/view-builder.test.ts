@@ -42,17 +42,18 @@ function command(int: (n: number) => number): SegmentCommand {
     case 0: case 1:
       return { op: 'upsertExport', namespace, service, export: { cluster, type: 'ClusterSetIP', ips: [`10.0.0.${int(3)}`], ports } };
     case 2: {
-      const endpoints = [{ addresses: [`10.1.0.${int(3)}`], hostname: int(2) ? `pod${int(2)}` : undefined }];
+      // Sometimes not ready: a service with no records, hence no node of its own to mark.
+      const endpoints = [{ addresses: [`10.1.0.${int(3)}`], hostname: int(2) ? `pod${int(2)}` : undefined, ready: int(3) === 0 ? false : undefined }];
       return { op: 'upsertExport', namespace, service, export: { cluster, type: 'Headless', ips: [], ports, endpoints } };
     }
     case 3: case 4:
       return { op: 'deleteExport', namespace, service, cluster };
     case 5: {
-      const [name, type, rdata] = [['www', 'A', '192.0.2.9'], [`${service}.${namespace}.svc`, 'A', '10.0.0.1'], [`x.${service}.${namespace}.svc`, 'TXT', '"raw"'], ['alias', 'CNAME', `${service}.${namespace}.svc`], ['WWW', 'A', '192.0.2.8']][int(5)]!;
+      const [name, type, rdata] = [['www', 'A', '192.0.2.9'], [`${service}.${namespace}.svc`, 'A', '10.0.0.1'], [`x.${service}.${namespace}.svc`, 'TXT', '"raw"'], ['alias', 'CNAME', `${service}.${namespace}.svc`], ['WWW', 'A', '192.0.2.8'], [`x.east.${service}.${namespace}.svc`, 'TXT', '"raw below a reserved name"']][int(6)]!;
       return { op: 'upsertRRset', name, type, ttl: 30 + int(2) * 30, rdata: [rdata] };
     }
     case 6:
-      return { op: 'deleteRRset', name: [`${service}.${namespace}.svc`, 'www', 'alias'][int(3)]!, type: ['A', 'CNAME', 'TXT'][int(3)]! };
+      return { op: 'deleteRRset', name: [`${service}.${namespace}.svc`, 'www', 'alias', `x.east.${service}.${namespace}.svc`][int(4)]!, type: ['A', 'CNAME', 'TXT'][int(3)]! };
     case 7:
       return { op: 'setPolicy', policy: { serviceTtl: 5 + int(2), maxLeaseSeconds: 0, clusters: [] } };
     default:
@@ -80,7 +81,7 @@ describe('SegmentViewBuilder (incremental views equal full builds)', () => {
       const cache = new ServiceRecordCache();
       const builder = new SegmentViewBuilder();
       let view = builder.next(seedBase, state, cache, cache.refresh(APEX, state, 'all'));
-      const seen = new Set<string>(['east.s0.a.svc.clusterset.local', '_tcp.s1.b.svc.clusterset.local', 'a.svc.clusterset.local']);
+      const seen = new Set<string>(['east.s0.a.svc.clusterset.local', '_tcp.s1.b.svc.clusterset.local', 'a.svc.clusterset.local', 'east.s2.a.svc.clusterset.local', 'east.s3.b.svc.clusterset.local']);
       let index = 0;
       for (let batch = 0; batch < 60; batch++) {
         const dirty = new Set<string>();
@@ -97,6 +98,23 @@ describe('SegmentViewBuilder (incremental views equal full builds)', () => {
       }
     });
   }
+
+  it('marks a service name that a raw record brings into being while the service has no records', () => {
+    // A headless export whose endpoint is not ready has no records, so its name has no node
+    // to mark; a raw record below it then makes the node. The reserved name between them
+    // must answer NXDOMAIN, derived or built in full (review finding, twelfth session).
+    const notReady: SegmentCommand = { op: 'upsertExport', namespace: 'ns', service: 'web', export: { cluster: 'east', type: 'Headless', ips: [], ports: [], endpoints: [{ addresses: ['10.1.0.1'], ready: false }] } };
+    const rawBelow: SegmentCommand = { op: 'upsertRRset', name: 'x.east.web.ns.svc', type: 'TXT', ttl: 30, rdata: ['"raw"'] };
+    const state = new SegmentState(1);
+    const cache = new ServiceRecordCache();
+    const builder = new SegmentViewBuilder();
+    let view = builder.next(BASE, state, cache, cache.refresh(APEX, state, 'all'));
+    let index = 0;
+    for (const command of [notReady, rawBelow]) view = builder.next(BASE, state, cache, cache.refresh(APEX, state, state.apply(++index, command).services));
+    expect(view.lookup(abs('east.web.ns.svc'), RRType.A).kind).toBe('NameError');
+    expect(buildSegmentZone(BASE, state).lookup(abs('east.web.ns.svc'), RRType.A).kind).toBe('NameError');
+    expect(view.lookup(abs('x.east.web.ns.svc'), RRType.TXT).kind).toBe('Success');
+  });
 
   it('rebuilds in full for a new base', () => {
     const state = new SegmentState(1);

@@ -1,12 +1,13 @@
 /**
  * Incremental segment views: the next view derived from the last with Zone.withChanges.
  */
-import { lowerName, nameEquals } from '../zone/name.js';
+import { checkName, isSubdomain, lowerName, nameEquals } from '../zone/name.js';
 import type { Labels, RRset } from '../zone/types.js';
 import type { RRsetKey } from '../zone/update.js';
 import type { UpsertRRset } from './commands.js';
 import { serviceKey, type SegmentState } from './state.js';
 import type { ServiceChange, ServiceRecordCache } from './service-records.js';
+import type { ServiceRecords } from '../mcs/records.js';
 import { buildSegmentZone, fixedRRsetAt, fixedZone, rawRRset, serviceDepth, soaFor, SegmentZone, type SegmentBase } from './view.js';
 import { RRType } from '../zone/types.js';
 
@@ -117,10 +118,19 @@ export class SegmentViewBuilder {
       const fixed = fixedRRsetAt(base, r.owner, r.type);
       if (fixed !== undefined) upsert.push(fixed);
       for (const x of this.#rawByKey.get(k) ?? []) upsert.push(x);
-      for (const x of this.#serviceRRsets(base.domain, cache, r.owner)) if (x.type === r.type && nameEquals(x.owner, r.owner)) upsert.push(x);
+      const service = this.#serviceAt(base.domain, cache, r.owner);
+      if (service !== undefined) {
+        for (const x of service.rrsets) if (x.type === r.type && nameEquals(x.owner, r.owner)) upsert.push(x);
+        // A name at or below a registered service can come into being while the service
+        // itself does not change (a raw record under a service that has no records, so no
+        // node, to mark): every change under it marks the service's name again.
+        tag.push(service.serviceName);
+      }
       if (upsert.length === start) remove.push(r);
     }
-    const zone = view.zone.withChanges({ upsert, remove, tag, untag });
+    // A name the zone cannot hold has no node to mark (its records are refused elsewhere).
+    const inZone = (name: Labels): boolean => markable(name, base.apex);
+    const zone = view.zone.withChanges({ upsert, remove, tag: tag.filter(inZone), untag: untag.filter(inZone) });
     return new SegmentZone(zone, view.serviceDepth);
   }
 
@@ -149,11 +159,20 @@ export class SegmentViewBuilder {
     this.#rawByKey = groupByKey(next.values());
   }
 
-  // The RRsets of the service whose name `owner` is or lies below, if any.
-  #serviceRRsets(domain: Labels, cache: ServiceRecordCache, owner: Labels): readonly RRset[] {
+  // The registered service whose name `owner` is or lies below, if any.
+  #serviceAt(domain: Labels, cache: ServiceRecordCache, owner: Labels): ServiceRecords | undefined {
     const at = owner.length - domain.length;
-    if (at < 3 || owner[at - 1]!.toLowerCase() !== 'svc') return [];
-    const key = serviceKey(owner[at - 2]!, owner[at - 3]!);
-    return cache.get(key)?.rrsets ?? [];
+    if (at < 3 || owner[at - 1]!.toLowerCase() !== 'svc') return undefined;
+    return cache.get(serviceKey(owner[at - 2]!, owner[at - 3]!));
   }
+}
+
+/** Whether `name` is a valid name inside the zone at `apex`, so its node can be marked. */
+function markable(name: Labels, apex: Labels): boolean {
+  try {
+    checkName(name);
+  } catch {
+    return false;
+  }
+  return isSubdomain(lowerName(name), lowerName(apex));
 }

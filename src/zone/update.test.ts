@@ -233,6 +233,12 @@ describe('withChanges: marks on names (ZoneNode.tagged)', () => {
     expect(show(marked.lookup(['east', ...web], RRType.A))).toEqual(show(buildZone(ORIGIN, [soa, a(web, '192.0.2.1'), a(pod, '192.0.2.2')]).lookup(['east', ...web], RRType.A)));
   });
 
+  it('leaves a name both tagged and untagged in one change unmarked, and can mark the apex', () => {
+    const zone = buildZone(ORIGIN, [soa, a(web, '192.0.2.1')]).withChanges({ tag: [web, ORIGIN], untag: [web] });
+    expect(tagged(zone, web)).toBe(false);
+    expect(zone.root.tagged).toBe(true);
+  });
+
   it('keeps no name for its mark alone, and refuses one outside the zone', () => {
     const zone = buildZone(ORIGIN, [soa]).withChanges({ tag: [web] });
     expect(findNode(zone.root, web, ORIGIN.length)).toBeUndefined();
