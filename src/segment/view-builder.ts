@@ -102,12 +102,13 @@ export class SegmentViewBuilder {
     touch(soa);
     this.#diffRaw(base.apex, state, touch);
     // Service names to mark in the zone (or unmark): the reserved-name rule (SegmentZone).
-    const tag: Labels[] = [];
+    // A Set: a service's name array is one object, reached here once per RRset it touched.
+    const tag = new Set<Labels>();
     const untag: Labels[] = [];
     for (const { before, after } of changes) {
       for (const r of before?.rrsets ?? []) touch(r);
       for (const r of after?.rrsets ?? []) touch(r);
-      if (after !== undefined) tag.push(after.serviceName);
+      if (after !== undefined) tag.add(after.serviceName);
       else untag.push(before!.serviceName);
     }
     const upsert: RRset[] = [];
@@ -124,13 +125,13 @@ export class SegmentViewBuilder {
         // A name at or below a registered service can come into being while the service
         // itself does not change (a raw record under a service that has no records, so no
         // node, to mark): every change under it marks the service's name again.
-        tag.push(service.serviceName);
+        tag.add(service.serviceName);
       }
       if (upsert.length === start) remove.push(r);
     }
     // A name the zone cannot hold has no node to mark (its records are refused elsewhere).
     const inZone = (name: Labels): boolean => markable(name, base.apex);
-    const zone = view.zone.withChanges({ upsert, remove, tag: tag.filter(inZone), untag: untag.filter(inZone) });
+    const zone = view.zone.withChanges({ upsert, remove, tag: [...tag].filter(inZone), untag: untag.filter(inZone) });
     return new SegmentZone(zone, view.serviceDepth);
   }
 
