@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LookupScratch } from '../zone/answers.js';
 import { parseName } from '../zone/name.js';
 import { soaFields } from '../zone/rdata-build.js';
 import { RRType, type LookupResult } from '../zone/types.js';
@@ -62,6 +63,21 @@ describe('segment zone view', () => {
     expect(zone.lookup(q('_tcp.db.demo.svc.clusterset.local'), RRType.SRV).kind).toBe('NameError');
     expect(zone.lookup(q('db-0.east.db.demo.svc.clusterset.local'), RRType.AAAA).kind).toBe('NoData');
     expect(zone.lookup(q('db.demo.svc.clusterset.local'), RRType.TXT).kind).toBe('NoData');
+  });
+
+  // The DNS responder passes a scratch result so an exact match allocates nothing; the view
+  // dropped it once, and every query that missed the response cache left a frozen result.
+  it('writes an exact match into the scratch it is given, and keeps the reserved-name rule with one', () => {
+    const zone = zoneWith([web, {
+      op: 'upsertExport', namespace: 'demo', service: 'db',
+      export: { cluster: 'east', type: 'Headless', ips: [], ports: [{ name: 'pg', protocol: 'TCP', port: 5432 }], endpoints: [{ addresses: ['10.0.0.1'], hostname: 'db-0' }] },
+    }]);
+    const scratch = new LookupScratch();
+    const hit = zone.lookup(q('web.demo.svc.clusterset.local'), RRType.A, scratch);
+    expect(hit).toBe(scratch);
+    expect(summary(hit)).toEqual({ kind: 'Success', answer: ['web.demo.svc.clusterset.local 1 x1'], authority: [] });
+    expect(zone.lookup(q('east.db.demo.svc.clusterset.local'), RRType.A, scratch).kind).toBe('NameError');
+    expect(zone.lookup(q('db-0.east.db.demo.svc.clusterset.local'), RRType.AAAA, scratch).kind).toBe('NoData');
   });
 
   it('builds the same zone from a cache refreshed only for changed services', () => {
