@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClusterExport } from '../mcs/types.js';
 import { decodeCommand, encodeCommand, type SegmentCommand } from './commands.js';
 import { SegmentState, serviceKey } from './state.js';
@@ -145,5 +145,82 @@ describe('SegmentState snapshot capture', () => {
     expect(restored.service('ns/big60')?.exports[0]?.ips).toEqual(ips);
     expect([...restored.rrsets()].map((r) => r.rdata)).toEqual([['"café ☃ 雪"']]);
     expect(restored.serial).toBe(state.serial);
+  });
+});
+
+describe('SegmentState snapshot capture from the previous one', () => {
+  const clusters = ['east', 'west', 'north'];
+  const exportIn = (cluster: string, n: number): ClusterExport => ({ cluster, type: 'ClusterSetIP', ips: [`10.${n % 200}.0.${n % 250}`], ports: [{ name: `p${n % 7}`, protocol: 'TCP', port: 80 + (n % 9) }] });
+
+  /** A seeded stream of commands: new services, changed ones, deletions, re-additions, renewals. */
+  function commands(seed: number, count: number): SegmentCommand[] {
+    let s = seed;
+    const rand = (n: number): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return (s >>> 8) % n;
+    };
+    const out: SegmentCommand[] = [];
+    for (let k = 0; k < count; k++) {
+      const service = `s${rand(60)}`;
+      const cluster = clusters[rand(3)]!;
+      const pick = rand(10);
+      if (pick < 6) out.push({ op: 'upsertExport', namespace: 'ns', service, export: exportIn(cluster, k), leaseSeconds: rand(2) === 0 ? 30 : undefined });
+      else if (pick < 9) out.push({ op: 'deleteExport', namespace: 'ns', service, cluster });
+      else out.push({ op: 'renewLeases', cluster });
+    }
+    return out;
+  }
+
+  /** The snapshot a state given the same commands writes with nothing to copy from. */
+  function fresh(applied: readonly SegmentCommand[]): Buffer {
+    const state = new SegmentState(5);
+    applied.forEach((c, i) => state.apply(i + 1, c));
+    return Buffer.from(state.snapshot());
+  }
+
+  it('writes the same bytes as a capture from scratch, through changes, deletions, re-additions and renewals', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const stream = commands(seed, 600);
+      const state = new SegmentState(5);
+      const applied: SegmentCommand[] = [];
+      const apply = (c: SegmentCommand): void => {
+        applied.push(c);
+        state.apply(applied.length, c);
+      };
+      let checked = 0;
+      for (const command of stream) {
+        apply(command);
+        if (applied.length % 25 !== 0) continue;
+        const capture = state.capture();
+        // Sliced on even seeds, with commands applied meanwhile (after the capture).
+        const meanwhile = seed % 2 === 0 ? commands(seed * 1000 + applied.length, 50) : [];
+        let bytes: Uint8Array | undefined;
+        while ((bytes = capture.next(seed % 2 === 0 ? 4 : Infinity)) === undefined) apply(meanwhile.shift()!);
+        expect(Buffer.from(bytes).equals(fresh(applied.slice(0, capture.appliedIndex)))).toBe(true);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(20);
+    }
+  });
+
+  it('serialises only the services changed since the last capture', () => {
+    const state = new SegmentState(5);
+    for (let i = 1; i <= 100; i++) state.apply(i, { op: 'upsertExport', namespace: 'ns', service: `s${i}`, export: exportIn('east', i) });
+    state.snapshot();
+    state.apply(101, { op: 'upsertExport', namespace: 'ns', service: 's50', export: exportIn('west', 1) });
+    state.apply(102, { op: 'deleteExport', namespace: 'ns', service: 's10', cluster: 'east' });
+    state.apply(103, { op: 'upsertExport', namespace: 'ns', service: 's10', export: exportIn('east', 2) }); // re-added: last now
+    state.apply(104, { op: 'upsertExport', namespace: 'ns', service: 's101', export: exportIn('east', 3) });
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      const bytes = state.snapshot();
+      // The head, the three changed services and the raw records: not the 98 unchanged.
+      expect(stringify).toHaveBeenCalledTimes(5);
+      const restored = SegmentState.restore(bytes);
+      expect([...restored.serviceKeys()]).toHaveLength(101);
+      expect(restored.service('ns/s50')?.exports.map((e) => e.cluster)).toEqual(['east', 'west']);
+    } finally {
+      stringify.mockRestore();
+    }
   });
 });
