@@ -259,15 +259,31 @@ export class SegmentState {
 }
 
 /**
- * The services a finished capture wrote: `keys[i]` with `exports[i]`, whose JSON is
- * `bytes[spans[2i], spans[2i + 1])`. ~24 bytes per service beside the bytes, which the log
- * storage holds anyway as its latest snapshot.
+ * The services a finished capture wrote: `keys[i]`, whose JSON is `bytes[spans[2i],
+ * spans[2i + 1])` and whose exports had `marks[i]` (see exportsMark). ~24 bytes per service
+ * beside the bytes, which the log storage holds anyway as its latest snapshot; it keeps no
+ * export alive (a lease renewal replaces every entry of a cluster).
  */
 interface WrittenServices {
   readonly keys: readonly string[];
-  readonly exports: readonly Exports[];
+  readonly marks: Float64Array;
   readonly spans: Int32Array;
   readonly bytes: Uint8Array;
+}
+
+/**
+ * What tells a service's list of exports from any other it has had: the newest entry's
+ * generation (the log index that made it; every upsert and renewal makes a new entry) times
+ * 256, plus the number of entries. Two lists of one service with equal marks are the same
+ * list: no entry of the later list is newer than the earlier one's newest, so each of them
+ * was already in the earlier list (an entry once removed never returns; a re-added export
+ * is a new entry), and there are as many. Exact up to 2^45 log indices and 255 clusters
+ * per service, beyond which the mark only stops matching (the service is serialised).
+ */
+function exportsMark(exports: Exports): number {
+  let newest = 0;
+  for (const entry of exports) if (entry.generation > newest) newest = entry.generation;
+  return exports.length > 255 || newest >= 2 ** 45 ? -1 : newest * 256 + exports.length;
 }
 
 /**
@@ -278,8 +294,8 @@ interface WrittenServices {
  * MB at 240k services, whose growth pushes V8 into old-generation collections.)
  *
  * Services unchanged since the previous capture are copied from its bytes, runs of them
- * in one copy. Unchanged means the same list of exports (the state replaces a service's
- * list on every change): its JSON is then the same text. Serialising was ~2 µs per
+ * in one copy. Unchanged means the same list of exports (equal marks, see exportsMark): its
+ * JSON is then the same text. Serialising was ~2 µs per
  * service, ~500 ms of CPU per snapshot at 250k services on every anchor, and a group
  * written at 64 connections lost half its rate while one of its anchors did it. The match
  * walks both captures in order: a JS Map iterates in insertion order, a replaced value keeps
@@ -294,8 +310,9 @@ export class SnapshotCapture {
   readonly #rrsets: UpsertRRset[];
   readonly #previous: WrittenServices | undefined;
   readonly #onWritten: (written: WrittenServices) => void;
-  /** Where each service's JSON went in #out (see WrittenServices.spans). */
+  /** Where each service's JSON went in #out, and its mark (see WrittenServices). */
   readonly #spans: Int32Array;
+  readonly #marks: Float64Array;
   #out: Buffer;
   #length = 0;
   #done = 0;
@@ -321,6 +338,7 @@ export class SnapshotCapture {
     this.#previous = previous;
     this.#onWritten = onWritten;
     this.#spans = new Int32Array(keys.length * 2);
+    this.#marks = new Float64Array(keys.length);
     this.#out = Buffer.allocUnsafe(1024 + keys.length * BYTES_PER_SERVICE_GUESS);
     const headText = JSON.stringify(head);
     this.#append(`${headText.slice(0, -1)},"services":[`, 0);
@@ -330,6 +348,7 @@ export class SnapshotCapture {
   next(count: number): Uint8Array | undefined {
     const end = Math.min(this.#keys.length, this.#done + count);
     for (let i = this.#done; i < end; i++) {
+      this.#marks[i] = exportsMark(this.#exports[i]!);
       const from = this.#unchanged(i);
       if (from >= 0) {
         this.#copy(i, from);
@@ -350,7 +369,7 @@ export class SnapshotCapture {
     const written = this.#out.subarray(0, this.#length);
     // The log storage holds the snapshot until the next one: not with much room to spare.
     const bytes = this.#out.length - this.#length > this.#length / 8 ? Buffer.from(written) : written;
-    this.#onWritten({ keys: this.#keys, exports: this.#exports, spans: this.#spans, bytes });
+    this.#onWritten({ keys: this.#keys, marks: this.#marks, spans: this.#spans, bytes });
     return bytes;
   }
 
@@ -365,7 +384,8 @@ export class SnapshotCapture {
     while (this.#from < previous.keys.length && previous.keys[this.#from] !== key) this.#from++;
     if (this.#from === previous.keys.length) return -1;
     const from = this.#from++;
-    return previous.exports[from] === this.#exports[i] ? from : -1;
+    const mark = this.#marks[i]!;
+    return mark >= 0 && previous.marks[from] === mark ? from : -1;
   }
 
   /**
