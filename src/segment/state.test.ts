@@ -218,6 +218,9 @@ describe('SegmentState snapshot capture from the previous one', () => {
       expect(stringify).toHaveBeenCalledTimes(5);
       const restored = SegmentState.restore(bytes);
       expect([...restored.serviceKeys()]).toHaveLength(101);
+      const capture = state.capture();
+      const once = capture.next(Infinity);
+      expect(capture.next(Infinity)).toBe(once); // done: the same bytes, nothing appended
       expect(restored.service('ns/s50')?.exports.map((e) => e.cluster)).toEqual(['east', 'west']);
     } finally {
       stringify.mockRestore();

@@ -205,6 +205,7 @@ export class SegmentState {
     return this.#rrsets.values();
   }
 
+  /** The whole state at once (see capture); the bytes must not be modified. */
   snapshot(): Uint8Array {
     return this.capture().next(Infinity)!;
   }
@@ -216,7 +217,7 @@ export class SegmentState {
    * top-level map only: a service's list of exports, its export entries and raw records
    * are never mutated once stored, only replaced (copy on write).
    *
-   * A service whose list of exports is the very one the last finished capture wrote is
+   * A service unchanged since the last finished capture (same mark, see exportsMark) is
    * copied from that capture's bytes rather than serialised again (see SnapshotCapture).
    */
   capture(): SnapshotCapture {
@@ -321,6 +322,8 @@ export class SnapshotCapture {
   /** A run of the previous bytes still to copy: [#runStart, #runEnd), to #length onwards. */
   #runStart = 0;
   #runEnd = 0;
+  /** The snapshot, once written. */
+  #result: Uint8Array | undefined;
 
   /** `keys[i]` is the service whose exports are `exports[i]`. */
   constructor(
@@ -344,8 +347,13 @@ export class SnapshotCapture {
     this.#append(`${headText.slice(0, -1)},"services":[`, 0);
   }
 
-  /** Serialises up to `count` more services; returns the snapshot bytes once all are done. */
+  /**
+   * Serialises up to `count` more services; returns the snapshot bytes once all are done
+   * (the same bytes on any later call). They must not be modified: the next capture copies
+   * unchanged services from them.
+   */
   next(count: number): Uint8Array | undefined {
+    if (this.#result !== undefined) return this.#result;
     const end = Math.min(this.#keys.length, this.#done + count);
     for (let i = this.#done; i < end; i++) {
       this.#marks[i] = exportsMark(this.#exports[i]!);
@@ -369,6 +377,7 @@ export class SnapshotCapture {
     const written = this.#out.subarray(0, this.#length);
     // The log storage holds the snapshot until the next one: not with much room to spare.
     const bytes = this.#out.length - this.#length > this.#length / 8 ? Buffer.from(written) : written;
+    this.#result = bytes;
     this.#onWritten({ keys: this.#keys, marks: this.#marks, spans: this.#spans, bytes });
     return bytes;
   }
@@ -376,7 +385,8 @@ export class SnapshotCapture {
   /** The previous capture's index of service `i` when it is unchanged since then, or -1. */
   #unchanged(i: number): number {
     const previous = this.#previous;
-    if (previous === undefined) return -1;
+    // Spans are 32-bit: past 2 GiB (~12M services) they wrapped, so nothing is copied then.
+    if (previous === undefined || previous.bytes.length > MAX_SPAN) return -1;
     const key = this.#keys[i]!;
     // A service of the previous capture not met here was deleted or re-added (then it is
     // last now): skip it. Where service i is new, everything left of the previous capture
@@ -440,6 +450,8 @@ export class SnapshotCapture {
 }
 
 const COMMA = 0x2c;
+/** The largest offset an Int32Array span holds. */
+const MAX_SPAN = 2 ** 31 - 1;
 
 /** Bytes reserved per service before serialising (a one-cluster ClusterSetIP export is ~175). */
 const BYTES_PER_SERVICE_GUESS = 192;
