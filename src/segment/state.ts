@@ -296,9 +296,9 @@ function exportsMark(exports: Exports): number {
  *
  * Services unchanged since the previous capture are copied from its bytes, runs of them
  * in one copy. Unchanged means the same list of exports (equal marks, see exportsMark): its
- * JSON is then the same text. Serialising was ~2 µs per
- * service, ~500 ms of CPU per snapshot at 250k services on every anchor, and a group
- * written at 64 connections lost half its rate while one of its anchors did it. The match
+ * JSON is then the same text. Serialising was ~2 µs per service, ~500 ms of CPU per
+ * snapshot at 250k services on every anchor, and a group written at 64 connections lost
+ * half its rate while one of its anchors did it (bench/README.md, thirteenth session). The match
  * walks both captures in order: a JS Map iterates in insertion order, a replaced value keeps
  * its key's place and a new key goes last, so the services of the previous capture that are
  * still there come first and in the same order. A key that is not where the walk expects
