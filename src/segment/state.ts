@@ -338,7 +338,8 @@ export class SnapshotCapture {
     this.#keys = keys;
     this.#exports = exports;
     this.#rrsets = rrsets;
-    this.#previous = previous;
+    // Spans are 32-bit: past 2 GiB (~12M services) they wrapped, so nothing is copied then.
+    this.#previous = previous !== undefined && previous.bytes.length <= MAX_SPAN ? previous : undefined;
     this.#onWritten = onWritten;
     this.#spans = new Int32Array(keys.length * 2);
     this.#marks = new Float64Array(keys.length);
@@ -385,8 +386,7 @@ export class SnapshotCapture {
   /** The previous capture's index of service `i` when it is unchanged since then, or -1. */
   #unchanged(i: number): number {
     const previous = this.#previous;
-    // Spans are 32-bit: past 2 GiB (~12M services) they wrapped, so nothing is copied then.
-    if (previous === undefined || previous.bytes.length > MAX_SPAN) return -1;
+    if (previous === undefined) return -1;
     const key = this.#keys[i]!;
     // A service of the previous capture not met here was deleted or re-added (then it is
     // last now): skip it. Where service i is new, everything left of the previous capture

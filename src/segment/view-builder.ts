@@ -130,7 +130,8 @@ export class SegmentViewBuilder {
       if (upsert.length === start) remove.push(r);
     }
     // A name the zone cannot hold has no node to mark (its records are refused elsewhere).
-    const inZone = (name: Labels): boolean => markable(name, base.apex);
+    const apex = lowerName(base.apex);
+    const inZone = (name: Labels): boolean => markable(name, apex);
     const zone = view.zone.withChanges({ upsert, remove, tag: [...tag].filter(inZone), untag: untag.filter(inZone) });
     return new SegmentZone(zone, view.serviceDepth);
   }
@@ -168,12 +169,12 @@ export class SegmentViewBuilder {
   }
 }
 
-/** Whether `name` is a valid name inside the zone at `apex`, so its node can be marked. */
+/** Whether `name` is a valid name inside the zone at lowercased `apex`, so its node can be marked. */
 function markable(name: Labels, apex: Labels): boolean {
   try {
     checkName(name);
   } catch {
     return false;
   }
-  return isSubdomain(lowerName(name), lowerName(apex));
+  return isSubdomain(lowerName(name), apex);
 }
