@@ -69,18 +69,19 @@ describe('anchordns serve on the embedded default', () => {
     expect(engineOf(byDefault)).toBe('batch');
   });
 
-  // young-generation.ts: the process restarts itself in place (same PID) with the flag,
-  // unless node was given one; both are said in the log.
-  it('sizes V8\'s young generation in the same process, and leaves a node flag alone', async () => {
+  // young-generation.ts: the process restarts itself in place (same PID) with the heap
+  // flags, unless node was given a semi-space size; both are said in the log.
+  it('sizes V8\'s young generation and turns its memory reducer off in the same process, and leaves a node flag alone', async () => {
     const youngGeneration = async (proc: AnchorProcess) => {
       await expect.poll(() => proc.output.some((l) => l.includes('"msg":"V8 young generation"')), { timeout: 10_000 }).toBe(true);
-      return JSON.parse(proc.output.find((l) => l.includes('"msg":"V8 young generation"'))!) as { semiSpaceMiB?: number; source: string };
+      return JSON.parse(proc.output.find((l) => l.includes('"msg":"V8 young generation"'))!) as { semiSpaceMiB?: number; memoryReducer: boolean; source: string };
     };
     const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const sized = await serve(['--data', await tempDir()]);
-    expect(await youngGeneration(sized)).toMatchObject({ semiSpaceMiB: SEMI_SPACE_MIB, source: 'anchordns' });
+    expect(await youngGeneration(sized)).toMatchObject({ semiSpaceMiB: SEMI_SPACE_MIB, memoryReducer: false, source: 'anchordns' });
     expect(cmdline(sized.pid)).toContain(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
     expect(cmdline(sized.pid)).toContain(`--min-semi-space-size=${MIN_SEMI_SPACE_MIB}`);
+    expect(cmdline(sized.pid)).toContain('--no-memory-reducer');
     // Start-up's low-memory collection (load-garbage.ts) shrank the young generation to the floor, not below.
     expect(sized.output.some((l) => l.includes('"collection":"low-memory"'))).toBe(true);
     const metrics = await (await fetch(`http://127.0.0.1:${sized.httpPort}/metrics`)).text();
@@ -89,8 +90,9 @@ describe('anchordns serve on the embedded default', () => {
     expect((await dig('dig', '127.0.0.1', sized.dnsPort, ['web.default.svc.clusterset.local', 'A', '+norec'])).answer.map((r) => r.data)).toEqual(['10.96.0.10']);
     const given = await startAnchor({ args: ['--dns', '127.0.0.1:0', '--http', '127.0.0.1:0', '--log-level', 'info', '--data', await tempDir()], env: { NODE_OPTIONS: '--max-semi-space-size=16' } });
     started.push(given);
-    expect(await youngGeneration(given)).toMatchObject({ semiSpaceMiB: 16, source: 'node flag' });
+    expect(await youngGeneration(given)).toMatchObject({ semiSpaceMiB: 16, memoryReducer: true, source: 'node flag' });
     expect(cmdline(given.pid)).not.toContain(`--max-semi-space-size=${SEMI_SPACE_MIB}`);
+    expect(cmdline(given.pid)).not.toContain('--no-memory-reducer');
     // No floor under its young generation, so start-up does not shrink it (load-garbage.ts).
     await expect.poll(() => given.output.some((l) => l.includes('"collection":"full"')), { timeout: 10_000 }).toBe(true);
     expect(await sized.stop('SIGTERM')).toBe(0);

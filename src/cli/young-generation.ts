@@ -1,7 +1,7 @@
 /**
- * Sizes V8's young generation for `anchordns serve` by restarting the process in place
- * (execve, same PID) with `--max-semi-space-size`, a V8 flag that only takes effect when
- * the heap is created.
+ * Sizes V8's young generation for `anchordns serve` and turns off V8's memory reducer, by
+ * restarting the process in place (execve, same PID) with `--max-semi-space-size` and
+ * `--no-memory-reducer`, V8 flags that only take effect when the heap is created.
  *
  * Why: every registration leaves a few KB of records, zone nodes and log entries that
  * live, and each scavenge copies what survived since the last one and walks every page of
@@ -13,10 +13,21 @@
  * the tail. The cost is memory: the young generation grows to 2 × 64 MiB under load and
  * V8 does not shrink it, ~85–100 MiB more RSS than the default.
  *
+ * Why no memory reducer: it is V8's collector for pages gone idle (browser tabs). When
+ * the allocation rate falls it starts full collections that mark and compact the whole
+ * heap to give memory back, with marking steps on the event loop. An anchor's heap is its
+ * zone and state, all of it live: at 1M names, two of them started when a saturating
+ * burst of queries eased to 20k a second, freed 4 MB of 1,087 each and took ~500 ms of
+ * marking steps on the event loop, and that 20k run's p99 was 15.6 ms against 0.6–0.7 ms
+ * in the runs beside it (bench/README.md, fourteenth session).
+ * Collections that allocation triggers are unchanged, and start-up still ends with a
+ * low-memory collection (anchor/load-garbage.ts).
+ *
  * Node's own flag wins: `--max-semi-space-size` on the node command line or in
- * NODE_OPTIONS is left as it is (NODE_OPTIONS=--max-semi-space-size=16 restores V8's
- * default). Without the reexec addon (no C compiler at build time) the process goes on
- * with V8's default and says so.
+ * NODE_OPTIONS means the operator sets V8's heap flags, and the process is not restarted
+ * (NODE_OPTIONS=--max-semi-space-size=16 restores V8's defaults); a `--memory-reducer`
+ * or `--no-memory-reducer` given is kept. Without the reexec addon (no C compiler at
+ * build time) the process goes on with V8's defaults and says so.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -41,11 +52,14 @@ export const MIN_SEMI_SPACE_MIB = 16;
 const RESTARTED_ENV = 'ANCHORDNS_YOUNG_GENERATION_SIZED';
 
 const FLAG = /(?:^|\s)--max[-_]semi[-_]space[-_]size(?:=(\d+))?/;
+const MEMORY_REDUCER_FLAG = /(?:^|\s)--(no[-_])?memory[-_]reducer(?=\s|$)/;
 
 export interface YoungGeneration {
   /** The semi-space size asked for, in MiB, or undefined for V8's default. */
   readonly semiSpaceMiB: number | undefined;
-  /** How it was chosen. */
+  /** Whether V8's memory reducer runs (V8's default is on). */
+  readonly memoryReducer: boolean;
+  /** How they were chosen. */
   readonly source: 'anchordns' | 'node flag' | 'default';
   /** Why V8's default is kept, when it is. */
   readonly reason?: string;
@@ -60,12 +74,26 @@ export function givenSemiSpace(execArgv: readonly string[], nodeOptions: string 
   return undefined;
 }
 
+/** Whether node's flags (command line, then NODE_OPTIONS) turn V8's memory reducer on or off; undefined if they do not say. */
+export function givenMemoryReducer(execArgv: readonly string[], nodeOptions: string | undefined): boolean | undefined {
+  for (const text of [execArgv.join(' '), nodeOptions ?? '']) {
+    const match = MEMORY_REDUCER_FLAG.exec(text);
+    if (match) return match[1] === undefined;
+  }
+  return undefined;
+}
+
 /**
- * The argv that runs this same script again with the semi-space flags before it; the
- * floor only when node's command line has none (V8 refuses it in NODE_OPTIONS).
+ * The argv that runs this same script again with the heap flags before it: the floor only
+ * when node's command line has none (V8 refuses it in NODE_OPTIONS), and the memory
+ * reducer off unless node's flags say otherwise.
  */
-export function restartArgv(execPath: string, execArgv: readonly string[], argv: readonly string[]): string[] {
-  const flags = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, ...(setsSemiSpaceFloor(execArgv) ? [] : [`--min-semi-space-size=${MIN_SEMI_SPACE_MIB}`])];
+export function restartArgv(execPath: string, execArgv: readonly string[], argv: readonly string[], nodeOptions?: string): string[] {
+  const flags = [
+    `--max-semi-space-size=${SEMI_SPACE_MIB}`,
+    ...(setsSemiSpaceFloor(execArgv) ? [] : [`--min-semi-space-size=${MIN_SEMI_SPACE_MIB}`]),
+    ...(givenMemoryReducer(execArgv, nodeOptions) === undefined ? ['--no-memory-reducer'] : []),
+  ];
   return [execPath, ...execArgv, ...flags, ...argv.slice(1)];
 }
 
@@ -84,31 +112,34 @@ function loadReexec(): ReexecBinding | undefined {
 }
 
 /**
- * Restarts the process with the young generation sized, unless node was given the flag
- * already. Returns only when the process goes on as it is, saying why.
+ * Restarts the process with the young generation sized and the memory reducer off, unless
+ * node was given a semi-space size already. Returns only when the process goes on as it
+ * is, saying why.
  */
 export function sizeYoungGeneration(): YoungGeneration {
   // Read once and removed, so that processes this one starts decide for themselves.
   const restarted = process.env[RESTARTED_ENV] === '1';
   delete process.env[RESTARTED_ENV];
   const given = givenSemiSpace(process.execArgv, process.env.NODE_OPTIONS);
+  const memoryReducer = givenMemoryReducer(process.execArgv, process.env.NODE_OPTIONS) ?? true;
   if (given !== undefined) {
     return restarted && given === SEMI_SPACE_MIB
-      ? { semiSpaceMiB: given, source: 'anchordns' }
-      : { semiSpaceMiB: given === 'unknown' ? undefined : given, source: 'node flag' };
+      ? { semiSpaceMiB: given, memoryReducer, source: 'anchordns' }
+      : { semiSpaceMiB: given === 'unknown' ? undefined : given, memoryReducer, source: 'node flag' };
   }
-  if (restarted) return { semiSpaceMiB: undefined, source: 'default', reason: 'the restarted process did not keep --max-semi-space-size' };
+  const asIs = (reason: string): YoungGeneration => ({ semiSpaceMiB: undefined, memoryReducer, source: 'default', reason });
+  if (restarted) return asIs('the restarted process did not keep --max-semi-space-size');
   let binding: ReexecBinding | undefined;
   try {
     binding = loadReexec();
   } catch (error) {
-    return { semiSpaceMiB: undefined, source: 'default', reason: `the reexec addon did not load: ${(error as Error).message}` };
+    return asIs(`the reexec addon did not load: ${(error as Error).message}`);
   }
-  if (binding === undefined) return { semiSpaceMiB: undefined, source: 'default', reason: 'the reexec addon is not built (npm run build needs a C compiler)' };
+  if (binding === undefined) return asIs('the reexec addon is not built (npm run build needs a C compiler)');
   const env = Object.entries({ ...process.env, [RESTARTED_ENV]: '1' }).map(([k, v]) => `${k}=${v ?? ''}`);
   try {
-    return binding.exec(process.execPath, restartArgv(process.execPath, process.execArgv, process.argv), env);
+    return binding.exec(process.execPath, restartArgv(process.execPath, process.execArgv, process.argv, process.env.NODE_OPTIONS), env);
   } catch (error) {
-    return { semiSpaceMiB: undefined, source: 'default', reason: (error as Error).message };
+    return asIs((error as Error).message);
   }
 }
