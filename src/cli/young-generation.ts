@@ -15,13 +15,14 @@
  *
  * Why no memory reducer: it is V8's collector for pages gone idle (browser tabs). When
  * the allocation rate falls it starts full collections that mark and compact the whole
- * heap to give memory back, with marking steps on the event loop. An anchor's heap is its
- * zone and state, all of it live: at 1M names, two of them started when a saturating
- * burst of queries eased to 20k a second, freed 4 MB of 1,087 each and took ~500 ms of
- * marking steps on the event loop, and that 20k run's p99 was 15.6 ms against 0.6–0.7 ms
- * in the runs beside it (bench/README.md, fourteenth session).
- * Collections that allocation triggers are unchanged, and start-up still ends with a
- * low-memory collection (anchor/load-garbage.ts).
+ * heap to give memory back. An anchor's heap is its zone and state, all of it live: at 1M
+ * names, two of them started when a saturating burst of queries eased to 20k a second,
+ * freed 4 MB of 1,087 each and took ~500 ms of marking steps on the event loop, and that
+ * 20k run's p99 was 15.6 ms against 0.2–1.0 ms without the reducer (bench/README.md,
+ * fourteenth session). Collections that allocation triggers are unchanged, and start-up
+ * still ends with a low-memory collection (anchor/load-garbage.ts). The price: garbage a
+ * burst of queries leaves stays until the next collection (~30 MiB more RSS after the
+ * scale benchmark's query runs at 100k names).
  *
  * Node's own flag wins: `--max-semi-space-size` on the node command line or in
  * NODE_OPTIONS means the operator sets V8's heap flags, and the process is not restarted
