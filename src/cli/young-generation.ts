@@ -52,7 +52,7 @@ export const MIN_SEMI_SPACE_MIB = 16;
 /** Set in the restarted process, so that a flag V8 did not keep cannot cause a loop. */
 const RESTARTED_ENV = 'ANCHORDNS_YOUNG_GENERATION_SIZED';
 
-const FLAG = /(?:^|\s)--max[-_]semi[-_]space[-_]size(?:=(\d+))?/;
+const SEMI_SPACE_FLAG = /(?:^|\s)--max[-_]semi[-_]space[-_]size(?:=(\d+))?/;
 const MEMORY_REDUCER_FLAG = /(?:^|\s)--(no[-_])?memory[-_]reducer(?=\s|$)/;
 
 export interface YoungGeneration {
@@ -66,22 +66,22 @@ export interface YoungGeneration {
   readonly reason?: string;
 }
 
+/** The first match of `flag` in node's flags: its command line, then NODE_OPTIONS. */
+function givenFlag(flag: RegExp, execArgv: readonly string[], nodeOptions: string | undefined): RegExpExecArray | undefined {
+  return flag.exec(execArgv.join(' ')) ?? flag.exec(nodeOptions ?? '') ?? undefined;
+}
+
 /** The semi-space size given to node itself (command line first, then NODE_OPTIONS). */
 export function givenSemiSpace(execArgv: readonly string[], nodeOptions: string | undefined): number | 'unknown' | undefined {
-  for (const text of [execArgv.join(' '), nodeOptions ?? '']) {
-    const match = FLAG.exec(text);
-    if (match) return match[1] === undefined ? 'unknown' : Number(match[1]);
-  }
-  return undefined;
+  const match = givenFlag(SEMI_SPACE_FLAG, execArgv, nodeOptions);
+  if (match === undefined) return undefined;
+  return match[1] === undefined ? 'unknown' : Number(match[1]);
 }
 
 /** Whether node's flags (command line, then NODE_OPTIONS) turn V8's memory reducer on or off; undefined if they do not say. */
 export function givenMemoryReducer(execArgv: readonly string[], nodeOptions: string | undefined): boolean | undefined {
-  for (const text of [execArgv.join(' '), nodeOptions ?? '']) {
-    const match = MEMORY_REDUCER_FLAG.exec(text);
-    if (match) return match[1] === undefined;
-  }
-  return undefined;
+  const match = givenFlag(MEMORY_REDUCER_FLAG, execArgv, nodeOptions);
+  return match === undefined ? undefined : match[1] === undefined;
 }
 
 /**
