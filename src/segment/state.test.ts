@@ -224,6 +224,28 @@ describe('SegmentState snapshot capture from the previous one', () => {
     }
   });
 
+  it('sizes a capture from the previous one: one buffer, kept as the snapshot, no copy at the end', () => {
+    const state = new SegmentState(5);
+    for (let i = 1; i <= 2000; i++) state.apply(i, { op: 'upsertExport', namespace: 'ns', service: `s${i}`, export: exportIn('east', i) });
+    state.snapshot();
+    for (let i = 2001; i <= 2400; i++) state.apply(i, { op: 'upsertExport', namespace: 'ns', service: `s${i}`, export: exportIn('west', i) });
+    const allocUnsafe = vi.spyOn(Buffer, 'allocUnsafe');
+    const from = vi.spyOn(Buffer, 'from');
+    let bytes: Uint8Array;
+    try {
+      bytes = state.snapshot();
+      // One buffer for the whole snapshot, not a second one to copy it into.
+      expect(allocUnsafe).toHaveBeenCalledTimes(1);
+      expect(from).not.toHaveBeenCalled();
+    } finally {
+      allocUnsafe.mockRestore();
+      from.mockRestore();
+    }
+    // It had at most 1/16 to spare.
+    expect(bytes.buffer.byteLength).toBeLessThanOrEqual(Math.ceil(bytes.length * 1.07) + 1024);
+    expect([...SegmentState.restore(bytes).serviceKeys()]).toHaveLength(2400);
+  });
+
   it('gives the same bytes again when asked after the end, appending nothing', () => {
     const state = new SegmentState(5);
     state.apply(1, { op: 'upsertExport', namespace: 'ns', service: 's1', export: exportIn('east', 1) });
