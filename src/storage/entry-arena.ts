@@ -1,6 +1,6 @@
 /**
- * Where the in-memory log keeps its entries' bytes: 1 MiB chunks written in log order and
- * reused once the log is compacted past everything in them.
+ * Where the in-memory log keeps its entries' bytes: chunks of up to 1 MiB, written in log
+ * order and reused once the log is compacted past everything in them.
  *
  * Why: every entry used to keep bytes of its own off V8's heap (a proposal's buffer on the
  * leader, the received frame on a follower). They live from append to compaction, up to
@@ -17,8 +17,14 @@
  */
 import { EMPTY_BYTES } from '../raft/types.js';
 
-/** Bytes per chunk: ~2,500 registrations. */
+/** The largest chunk: ~2,500 registrations. */
 export const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The first chunks are small and each new one is an eighth of what the log holds, up to
+ * CHUNK_BYTES: an anchor hosts a group per segment, and most segments' logs are small.
+ */
+const SMALLEST_CHUNK = 16 << 10;
 
 /** Entries larger than this get a buffer of their own rather than most of a chunk. */
 const LARGEST_IN_CHUNK = CHUNK_BYTES >> 2;
@@ -46,7 +52,7 @@ export class EntryArena {
     if (n > LARGEST_IN_CHUNK) return data.slice();
     let chunk = this.#chunks.length === 0 ? undefined : this.#chunks[this.#chunks.length - 1];
     if (chunk === undefined || chunk.used + n > chunk.bytes.length) {
-      chunk = { bytes: this.#take(), used: 0, maxIndex: index };
+      chunk = { bytes: this.#take(n), used: 0, maxIndex: index };
       this.#chunks.push(chunk);
     }
     const at = chunk.used;
@@ -79,16 +85,29 @@ export class EntryArena {
     this.#trim(inUse);
   }
 
+  /** Bytes of the chunks in use and free. */
+  get heldBytes(): number {
+    let n = 0;
+    for (const c of this.#chunks) n += c.bytes.length;
+    for (const b of this.#free) n += b.length;
+    return n;
+  }
+
   /** Chunks in use and free (for tests). */
   get counts(): { inUse: number; free: number } {
     return { inUse: this.#chunks.length, free: this.#free.length };
   }
 
-  #take(): Uint8Array {
+  /** A chunk with room for `n` bytes: a free one if it fits, else a new one. */
+  #take(n: number): Uint8Array {
     const reused = this.#free.pop();
-    if (reused !== undefined) return reused;
+    if (reused !== undefined && reused.length >= n) return reused;
+    let held = 0;
+    for (const c of this.#chunks) held += c.bytes.length;
+    let size = SMALLEST_CHUNK;
+    while (size < CHUNK_BYTES && (size < n || size * 8 < held)) size *= 2;
     this.allocated++;
-    return new Uint8Array(CHUNK_BYTES);
+    return new Uint8Array(size);
   }
 
   /**
