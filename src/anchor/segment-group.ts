@@ -33,6 +33,7 @@ import { preflight } from '../segment/preflight.js';
 import type { ZoneView } from '../zone/types.js';
 import { ApiError } from '../api/errors.js';
 import { ProposalWaiters, decodeEnvelope, type Applied, type Envelope } from './proposals.js';
+import { detachSnapshots } from './detach-snapshots.js';
 
 export interface RaftTiming {
   /** Milliseconds per Raft tick. */
@@ -89,6 +90,10 @@ export class SegmentGroup {
   #snapshotAt = performance.now();
   /** A snapshot is being serialised or written (one at a time). */
   #snapshotting = false;
+  /** The data of the last snapshot this anchor made and saved (the log storage's, or older). */
+  #saved: Uint8Array | undefined;
+  /** The one #saved replaced: read by nothing now, for a capture to write over. */
+  #spare: Uint8Array | undefined;
   /** This member's factor on the snapshot interval until its next snapshot, in [1, 1.5). */
   #snapshotStretch: number;
   /** Commit index found on disk at start: /ready waits until it is applied. */
@@ -257,7 +262,16 @@ export class SegmentGroup {
 
   #sendWhileWriting(): void {
     const messages = this.#node.takeMessagesSendableBeforePersist();
-    if (messages.length > 0) this.#o.send(messages, false);
+    if (messages.length > 0) this.#send(messages, false);
+  }
+
+  /**
+   * Sends through the transport. A MsgSnap carries a copy of its snapshot's data: it may
+   * wait in a peer's queue (link down or backed up) for longer than this anchor keeps that
+   * buffer, which a later capture writes over (#maybeSnapshot). Snapshots go out rarely.
+   */
+  #send(messages: readonly Message[], now: boolean): void {
+    this.#o.send(detachSnapshots(messages), now);
   }
 
   #fatal(error: unknown): void {
@@ -310,7 +324,7 @@ export class SegmentGroup {
     //   leaves state ahead of the log.
     const writing = rd.entries.length > 0;
     if (writing) await Promise.resolve();
-    if (leading && rd.messages.length > 0) this.#o.send(rd.messages, writing);
+    if (leading && rd.messages.length > 0) this.#send(rd.messages, writing);
     const hasSnapshot = rd.snapshot !== undefined && rd.snapshot.metadata.index > 0;
     if (!hasSnapshot) this.#apply(rd, false);
     // A Ready that only moves the commit index needs no durability (Raft can relearn the
@@ -320,7 +334,7 @@ export class SegmentGroup {
     // or here.
     if (rd.mustSync || hasSnapshot) await saved;
     else saved.catch((error: unknown) => this.#fatal(error));
-    if (!leading && rd.messages.length > 0) this.#o.send(rd.messages, false);
+    if (!leading && rd.messages.length > 0) this.#send(rd.messages, false);
     if (hasSnapshot) this.#apply(rd, true);
     this.#node.advance();
     this.#maybeSnapshot();
@@ -443,7 +457,9 @@ export class SegmentGroup {
     this.#snapshotIndex = applied;
     this.#snapshotAt = performance.now();
     this.#snapshotting = true;
-    this.#writeSnapshot(this.#state.capture(), this.#node.status().config, every)
+    const spare = this.#spare;
+    this.#spare = undefined;
+    this.#writeSnapshot(this.#state.capture(spare), this.#node.status().config, every)
       .catch((error: unknown) => this.#o.logger.error({ err: error, apex: this.apex }, 'snapshot failed'))
       .finally(() => {
         this.#snapshotting = false;
@@ -461,6 +477,11 @@ export class SegmentGroup {
     // A snapshot installed from the leader meanwhile is newer: this one is moot.
     if (this.#closed || index <= this.#o.storage.snapshot().metadata.index) return;
     await this.#o.storage.createSnapshot(index, confState, data);
+    // The log storage now holds this one and its file is written: the one it replaced is
+    // read by nothing (a MsgSnap carries a copy, see #send), so the capture after next may
+    // write over it.
+    this.#spare = this.#saved;
+    this.#saved = data;
     this.#o.onSnapshot?.(data.length, (performance.now() - started) / 1000);
     // Keep a tail of entries so a lagging follower catches up from the log, not from a
     // snapshot: installing one costs a follower a full rebuild of its view (seconds at

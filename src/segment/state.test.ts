@@ -246,6 +246,38 @@ describe('SegmentState snapshot capture from the previous one', () => {
     expect([...SegmentState.restore(bytes).serviceKeys()]).toHaveLength(2400);
   });
 
+  it('writes over an earlier snapshot handed back for reuse when it fits, and not otherwise', () => {
+    // A store of steady size: 9,000 services whose exports are renewed with ones of the same length.
+    const state = new SegmentState(5);
+    let index = 0;
+    const renew = (count: number): void => {
+      for (let k = 0; k < count; k++, index++) {
+        state.apply(index + 100_001, { op: 'upsertExport', namespace: 'ns', service: `s${index % 9000}`, export: { cluster: 'east', type: 'ClusterSetIP', ips: [`10.1.0.${100 + (index % 100)}`], ports: [{ name: 'http', protocol: 'TCP', port: 80 }] } });
+      }
+    };
+    const same = (a: ArrayBufferLike, b: ArrayBufferLike): boolean => a === b;
+    renew(9000);
+    state.snapshot();
+    renew(3000);
+    const second = state.snapshot(); // ~1.6 MB: large enough to be reused
+    renew(3000);
+    const third = state.snapshot();
+    expect(same(third.buffer, second.buffer)).toBe(false);
+    renew(3000);
+    const fourth = state.capture(second).next(Infinity)!;
+    // Written over the second snapshot's buffer, byte for byte what a fresh capture writes.
+    expect(same(fourth.buffer, second.buffer)).toBe(true);
+    const restored = SegmentState.restore(Buffer.from(fourth));
+    expect(Buffer.from(restored.snapshot()).equals(Buffer.from(fourth))).toBe(true);
+    // Never the buffer the capture copies from (the last one), nor one too small or shared.
+    renew(10);
+    expect(same(state.capture(fourth).next(Infinity)!.buffer, fourth.buffer)).toBe(false);
+    const small = new Uint8Array(1 << 20);
+    expect(same(state.capture(small).next(Infinity)!.buffer, small.buffer)).toBe(false);
+    const pooled = Buffer.allocUnsafe(100); // from Node's shared pool
+    expect(same(state.capture(pooled).next(Infinity)!.buffer, pooled.buffer)).toBe(false);
+  });
+
   it('gives the same bytes again when asked after the end, appending nothing', () => {
     const state = new SegmentState(5);
     state.apply(1, { op: 'upsertExport', namespace: 'ns', service: 's1', export: exportIn('east', 1) });

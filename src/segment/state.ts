@@ -219,8 +219,13 @@ export class SegmentState {
    *
    * A service unchanged since the last finished capture (same mark, see exportsMark) is
    * copied from that capture's bytes rather than serialised again (see SnapshotCapture).
+   *
+   * `reuse`: an earlier snapshot this capture may write over (its whole buffer), when it
+   * fits: the caller vouches that nothing reads it any more. A store of steady size then
+   * allocates no snapshot-sized buffer per snapshot; each one was off-heap memory V8
+   * answers with collections for external-memory pressure (storage/entry-arena.ts).
    */
-  capture(): SnapshotCapture {
+  capture(reuse?: Uint8Array): SnapshotCapture {
     const head = { version: 1 as const, appliedIndex: this.#appliedIndex, serial: this.#serial, policy: this.#policy };
     // Two flat arrays, not a [key, exports] pair per service: at 250k services the pairs
     // were 35 MiB allocated in one turn (12–50 ms), all of it copied by the next scavenges
@@ -233,9 +238,11 @@ export class SegmentState {
       keys[i] = key;
       exports[i++] = value;
     });
+    // Never the buffer the walk copies from.
+    const spare = reuse !== undefined && reuse.buffer !== this.#written?.bytes.buffer ? wholeBuffer(reuse) : undefined;
     return new SnapshotCapture(head, keys, exports, [...this.#rrsets.values()], this.#written, (written) => {
       this.#written = written;
-    });
+    }, spare);
   }
 
   static restore(data: Uint8Array): SegmentState {
@@ -324,6 +331,8 @@ export class SnapshotCapture {
   #runEnd = 0;
   /** The snapshot, once written. */
   #result: Uint8Array | undefined;
+  /** #out is an earlier snapshot's buffer given to this capture (kept whatever its room). */
+  #reused = false;
 
   /** `keys[i]` is the service whose exports are `exports[i]`. */
   constructor(
@@ -333,6 +342,7 @@ export class SnapshotCapture {
     rrsets: UpsertRRset[],
     previous?: WrittenServices,
     onWritten: (written: WrittenServices) => void = () => undefined,
+    spare?: Buffer,
   ) {
     this.appliedIndex = head.appliedIndex;
     this.#keys = keys;
@@ -343,7 +353,14 @@ export class SnapshotCapture {
     this.#onWritten = onWritten;
     this.#spans = new Int32Array(keys.length * 2);
     this.#marks = new Float64Array(keys.length);
-    this.#out = Buffer.allocUnsafe(firstGuess(keys.length, this.#previous));
+    const guess = firstGuess(keys.length, this.#previous);
+    // An earlier snapshot's buffer, when it holds about as much as the guess: at least what
+    // the previous capture projects without the guess's 1/16 of room (a steady store's
+    // snapshots differ by a few bytes; one that outgrows it grows as any does), and not
+    // much more (it is kept whatever its room, as the snapshot, see capture).
+    const fits = spare !== undefined && spare.length >= guess - (guess >> 4) && spare.length <= guess + (guess >> 2);
+    this.#out = fits ? spare : Buffer.allocUnsafe(guess);
+    this.#reused = this.#out === spare;
     const headText = JSON.stringify(head);
     this.#append(`${headText.slice(0, -1)},"services":[`, 0);
   }
@@ -377,7 +394,7 @@ export class SnapshotCapture {
     this.#append(`],"rrsets":${JSON.stringify(this.#rrsets)}}`, end);
     const written = this.#out.subarray(0, this.#length);
     // The log storage holds the snapshot until the next one: not with much room to spare.
-    const bytes = this.#out.length - this.#length > this.#length / 8 ? Buffer.from(written) : written;
+    const bytes = !this.#reused && this.#out.length - this.#length > this.#length / 8 ? Buffer.from(written) : written;
     this.#result = bytes;
     this.#onWritten({ keys: this.#keys, marks: this.#marks, spans: this.#spans, bytes });
     return bytes;
@@ -446,6 +463,7 @@ export class SnapshotCapture {
     const grown = Buffer.allocUnsafe(Math.max(this.#length + size, projected, this.#out.length + (this.#out.length >> 1)));
     this.#out.copy(grown, 0, 0, this.#length);
     this.#out = grown;
+    this.#reused = false;
   }
 }
 
@@ -455,6 +473,20 @@ const MAX_SPAN = 2 ** 31 - 1;
 
 /** Bytes reserved per service before serialising (a one-cluster ClusterSetIP export is ~175). */
 const BYTES_PER_SERVICE_GUESS = 192;
+
+/**
+ * All of the buffer `bytes` starts a view of, from there on: a snapshot is a view of the
+ * start of its capture's buffer. Undefined unless that buffer is one large allocation of
+ * its own: a small Buffer may sit in Node's shared pool beside other Buffers.
+ */
+function wholeBuffer(bytes: Uint8Array): Buffer | undefined {
+  const buffer = bytes.buffer;
+  if (bytes.byteOffset !== 0 || buffer.byteLength < REUSE_MIN_BYTES || !(buffer instanceof ArrayBuffer)) return undefined;
+  return Buffer.from(buffer, 0, buffer.byteLength);
+}
+
+/** Buffers at least this large are reused (Node's pool is 8 KiB). */
+const REUSE_MIN_BYTES = 1 << 20;
 
 /**
  * The buffer a capture of `services` starts with: scaled from the previous capture's size
