@@ -360,7 +360,7 @@ export class SnapshotCapture {
     // much more (it is kept whatever its room, as the snapshot, see capture).
     const fits = spare !== undefined && spare.length >= guess - (guess >> 4) && spare.length <= guess + (guess >> 2);
     this.#out = fits ? spare : Buffer.allocUnsafe(guess);
-    this.#reused = this.#out === spare;
+    this.#reused = fits;
     const headText = JSON.stringify(head);
     this.#append(`${headText.slice(0, -1)},"services":[`, 0);
   }

@@ -68,21 +68,14 @@ export class EntryArena {
    * it are free. The chunk being written stays, with its room.
    */
   releaseThrough(index: number): void {
-    const inUse = this.#chunks.length;
     let k = 0;
     while (k < this.#chunks.length - 1 && this.#chunks[k]!.maxIndex <= index) k++;
-    if (k === 0) return;
-    for (let i = 0; i < k; i++) this.#free.push(this.#chunks[i]!.bytes);
-    this.#chunks = this.#chunks.slice(k);
-    this.#trim(inUse);
+    this.#release(k);
   }
 
   /** The log was emptied (a snapshot replaced it): every chunk is free. */
   releaseAll(): void {
-    const inUse = this.#chunks.length;
-    for (const c of this.#chunks) this.#free.push(c.bytes);
-    this.#chunks = [];
-    this.#trim(inUse);
+    this.#release(this.#chunks.length);
   }
 
   /** Bytes of the chunks in use and free. */
@@ -111,10 +104,15 @@ export class EntryArena {
   }
 
   /**
-   * Keeps as many free chunks as the log used before this release: it grows back to about
-   * that size by the next compaction. A log that shrank for good gives the rest back.
+   * Frees the oldest `k` chunks. Keeps as many free chunks as the log used before this
+   * release: it grows back to about that size by the next compaction. A log that shrank
+   * for good gives the rest back.
    */
-  #trim(inUseBefore: number): void {
+  #release(k: number): void {
+    if (k === 0) return;
+    const inUseBefore = this.#chunks.length;
+    for (let i = 0; i < k; i++) this.#free.push(this.#chunks[i]!.bytes);
+    this.#chunks = this.#chunks.slice(k);
     if (this.#free.length > inUseBefore) this.#free.length = inUseBefore;
   }
 }
