@@ -60,7 +60,7 @@ export async function runScale(opts = {}) {
   const body = {
     setup: {
       sizes, seconds, rounds,
-      static: `generated zone file (bench/lib/zonegen.js) served by one anchor (--zones, group of one) and by knotd (1 UDP worker), both loaded at once; dnsperf -c 4 -q 100 on 200k names drawn from the zone: a warm-up run each (3 s, discarded), then \`rounds\` rounds in alternation; qps, latency and CPU are the median round (all rounds under \`rounds\`); each round also a run at a fixed ${FIXED_RATE} qps (dnsperf -Q), under \`fixedRate\``,
+      static: `generated zone file (bench/lib/zonegen.js) served by one anchor (--zones, group of one) and by knotd (1 UDP worker), both loaded at once; dnsperf -c 4 -q 100 on 200k names drawn from the zone: a warm-up run each (3 s, discarded), then \`rounds\` rounds in alternation; qps, latency and CPU are the median round (all rounds under \`rounds\`); each round also a run at a fixed ${FIXED_RATE} qps (dnsperf -Q), under \`fixedRate\`; per run, \`runQueueWaitMs\` is the time the server's threads were runnable but waited for a CPU and \`kdamondMs\` the time the kernel's DAMON threads ran (lib/sched.js)`,
       registered: 'PUT /v1/services/bench/reg-N/clusters/east into one anchor (autocannon, 64 connections, fsync on), then restart on the same --data',
       rss: 'VmRSS from /proc/<pid>/status after the dnsperf run',
     },
@@ -120,7 +120,7 @@ async function staticSize(n, seconds, rounds, log) {
           t.runs.push({ round, ...pickPerf(d) });
           const f = await dnsperf({ host: t.host, port: t.port, file: qfile, seconds, rate: FIXED_RATE, serverPid: t.proc.pid, verboseFile });
           t.fixed.push({ round, ...pickPerf(f) });
-          log(`static ${n} round ${round} ${t.name}: ${Math.round(d.qps)} qps p99 ${d.p99Ms.toFixed(2)} ms cpu ${d.serverCpuUsPerQuery.toFixed(1)} µs/q; at ${FIXED_RATE} qps: p50 ${f.p50Ms.toFixed(3)} p99 ${f.p99Ms.toFixed(3)} ms`);
+          log(`static ${n} round ${round} ${t.name}: ${Math.round(d.qps)} qps p99 ${d.p99Ms.toFixed(2)} ms cpu ${d.serverCpuUsPerQuery.toFixed(1)} µs/q; at ${FIXED_RATE} qps: p50 ${f.p50Ms.toFixed(3)} p99 ${f.p99Ms.toFixed(3)} ms, waited for a CPU ${f.serverRunQueueWaitMs.toFixed(0)} ms, kdamond ran ${f.kdamondMs.toFixed(0)} ms`);
         } catch (err) {
           t.failed = true;
           row[t.name] = { error: `round ${round}: ${String(err.message ?? err).slice(0, 400)}` };
@@ -215,7 +215,10 @@ async function registeredSize(n, seconds, log) {
 }
 
 function pickPerf(d) {
-  return { qps: d.qps, avgMs: d.avgMs, p50Ms: d.p50Ms, p99Ms: d.p99Ms, lost: d.lost, rcodes: d.rcodes, cpuUsPerQuery: d.serverCpuUsPerQuery };
+  return {
+    qps: d.qps, avgMs: d.avgMs, p50Ms: d.p50Ms, p99Ms: d.p99Ms, lost: d.lost, rcodes: d.rcodes, cpuUsPerQuery: d.serverCpuUsPerQuery,
+    runQueueWaitMs: d.serverRunQueueWaitMs, kdamondMs: d.kdamondMs,
+  };
 }
 
 /** Bytes under data/snap and everything else (the WAL) under data/. */
@@ -238,8 +241,9 @@ const mb = (kib) => (kib === undefined ? undefined : kib / 1024);
 function printTables(staticRuns, registeredRuns) {
   console.log(table(['services', 'records', 'a start→ready ms', 'a restart ms', 'a RSS MiB', 'k RSS MiB', 'a qps', 'k qps', 'a p99 ms', 'k p99 ms', 'k ready ms'],
     staticRuns.map((r) => [r.services.toLocaleString('en-US'), r.records, r.anchordns?.readyMs, r.anchordns?.restartReadyMs, mb(r.anchordns?.rssKiB), mb(r.knot?.rssKiB), r.anchordns?.qps, r.knot?.qps, r.anchordns?.p99Ms, r.knot?.p99Ms, r.knot?.readyMs])));
-  console.log(table(['services', `a p50 ms at ${FIXED_RATE} qps`, 'k p50 ms', 'a p99 ms', 'k p99 ms', 'a CPU µs/q', 'k CPU µs/q'],
-    staticRuns.map((r) => [r.services.toLocaleString('en-US'), r.anchordns?.fixedRate?.p50Ms, r.knot?.fixedRate?.p50Ms, r.anchordns?.fixedRate?.p99Ms, r.knot?.fixedRate?.p99Ms, r.anchordns?.fixedRate?.cpuUsPerQuery, r.knot?.fixedRate?.cpuUsPerQuery])));
+  console.log(table(['services', `a p50 ms at ${FIXED_RATE} qps`, 'k p50 ms', 'a p99 ms', 'k p99 ms', 'a CPU µs/q', 'k CPU µs/q', 'a waited ms', 'k waited ms', 'kdamond ms (a run)'],
+    staticRuns.map((r) => [r.services.toLocaleString('en-US'), r.anchordns?.fixedRate?.p50Ms, r.knot?.fixedRate?.p50Ms, r.anchordns?.fixedRate?.p99Ms, r.knot?.fixedRate?.p99Ms, r.anchordns?.fixedRate?.cpuUsPerQuery, r.knot?.fixedRate?.cpuUsPerQuery,
+      r.anchordns?.fixedRate?.runQueueWaitMs, r.knot?.fixedRate?.runQueueWaitMs, r.anchordns?.fixedRate?.kdamondMs])));
   console.log(table(['registered', 'writes/s', 'RSS MiB', 'WAL MiB', 'snap MiB', 'restart→ready ms', 'qps', 'p99 ms'],
     registeredRuns.map((r) => (r.skipped ? [r.services.toLocaleString('en-US'), 'skipped', '', '', '', '', '', ''] : [r.services.toLocaleString('en-US'), r.registerPerSec, mb(r.rssKiB), r.walBytes / 2 ** 20, r.snapBytes / 2 ** 20, r.restartReadyMs, r.qps, r.p99Ms]))));
 }

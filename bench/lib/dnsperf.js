@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, openSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { runQueueWaitNs, kdamondRunNs } from './sched.js';
 
 const TICK_US = 1e6 / 100; // USER_HZ = 100 on Linux
 
@@ -26,7 +27,9 @@ export function cpuMicros(pid) {
 /**
  * @param {{ host: string, port: number, file: string, seconds: number, tcp?: boolean, clients?: number, outstanding?: number, rate?: number, serverPid?: number, verboseFile: string }} o
  *   `rate`: queries per second dnsperf sends at most (-Q); without it, as fast as answers return.
- * @returns {Promise<{ args: string[], qps: number, avgMs: number, p50Ms: number, p99Ms: number, p999Ms: number, sent: number, completed: number, lost: number, rcodes: Record<string, number>, serverCpuUsPerQuery: number }>}
+ * @returns {Promise<{ args: string[], qps: number, avgMs: number, p50Ms: number, p99Ms: number, p999Ms: number, sent: number, completed: number, lost: number, rcodes: Record<string, number>, serverCpuUsPerQuery: number, serverRunQueueWaitMs: number, kdamondMs: number }>}
+ *   `serverRunQueueWaitMs`: time the server's threads were runnable but waited for a CPU
+ *   during the run; `kdamondMs`: on-CPU time of the kernel's DAMON threads (lib/sched.js).
  */
 export async function dnsperf(o) {
   const args = ['-s', o.host, '-p', String(o.port), '-d', o.file, '-l', String(o.seconds),
@@ -35,6 +38,8 @@ export async function dnsperf(o) {
   if (o.rate !== undefined) args.push('-Q', String(o.rate));
   const fd = openSync(o.verboseFile, 'w');
   const cpu0 = o.serverPid ? cpuMicros(o.serverPid) : NaN;
+  const wait0 = o.serverPid ? runQueueWaitNs(o.serverPid) : NaN;
+  const kdamond0 = kdamondRunNs();
   let stderr = '';
   const code = await new Promise((resolve) => {
     const child = spawn('dnsperf', args, { stdio: ['ignore', fd, 'pipe'] });
@@ -43,11 +48,13 @@ export async function dnsperf(o) {
     child.once('exit', (c) => { clearTimeout(killer); resolve(c); });
   });
   const cpu1 = o.serverPid ? cpuMicros(o.serverPid) : NaN;
+  const serverRunQueueWaitMs = o.serverPid ? (runQueueWaitNs(o.serverPid) - wait0) / 1e6 : NaN;
+  const kdamondMs = (kdamondRunNs() - kdamond0) / 1e6;
   closeSync(fd);
   try {
     const r = await readVerbose(o.verboseFile);
     if (code !== 0 || !Number.isFinite(r.qps)) throw new Error(`dnsperf ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`);
-    return { args, ...r, serverCpuUsPerQuery: (cpu1 - cpu0) / r.completed };
+    return { args, ...r, serverCpuUsPerQuery: (cpu1 - cpu0) / r.completed, serverRunQueueWaitMs, kdamondMs };
   } finally {
     try { unlinkSync(o.verboseFile); } catch { /* gone */ }
   }
