@@ -56,6 +56,17 @@ describe('ResponseCache', () => {
     expect(cache.lookup(query('a.example.', 28), 512)).toBeUndefined();
   });
 
+  it('stores every key of a cycle that fits, asked in a fixed order (as dnsperf replays its file)', () => {
+    // With one remembered fingerprint per doorkeeper bucket, keys that shared a bucket
+    // overwrote each other in turn and ~37 % of these 30,000 were never stored.
+    const cache = new ResponseCache(100_000);
+    const queries = Array.from({ length: 30_000 }, (_, i) => query(`svc-${i}.ns-${i % 100}.svc.clusterset.local.`));
+    const response = Buffer.from('R');
+    for (let pass = 0; pass < 2; pass++) for (const q of queries) if (cache.lookup(q, 512) === undefined) cache.offer(q, response, 1);
+    expect(queries.filter((q) => cache.lookup(q, 512) === undefined)).toHaveLength(0);
+    expect(cache.size).toBe(30_000);
+  });
+
   it('serves nothing stored before a clear (a view swap)', () => {
     const cache = new ResponseCache(10);
     store(cache, query('k.'), Buffer.from([1, 2, 3]));

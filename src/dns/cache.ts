@@ -23,11 +23,9 @@
  * key string cost ~1.6 µs each there (bench/HISTORY.md, Scale).
  *
  * Admission: a response is stored only the second time its key misses within a window
- * (a "doorkeeper" as in TinyLFU). Names asked once, such as a random-subdomain flood,
- * never enter the LRU, so they cost a hash and no insertion, eviction or retained
- * garbage, and the cached popular names are not pushed out by them. The doorkeeper is a
- * table of 32-bit fingerprints indexed by the same hash; a collision only delays or
- * advances one admission.
+ * (TinyLFU's doorkeeper, doorkeeper.ts). Names asked once, such as a random-subdomain
+ * flood, never enter the LRU, so they cost a hash and no insertion, eviction or retained
+ * garbage, and the cached popular names are not pushed out by them.
  *
  * Stored form: the response bytes as a one-byte (latin1) string, a copy made once at
  * admission. A Buffer of the response as sent was a slice of Node's 8 KiB allocation pool,
@@ -36,14 +34,13 @@
  * a hit writes it straight into the reply.
  */
 import { Flag, HEADER_SIZE } from './constants.js';
+import { Doorkeeper } from './doorkeeper.js';
 import { HashSlotIndex } from './hash-slot-index.js';
 import { LruSlots } from './lru-slots.js';
 import { NAME_KEY_SUFFIX_ROOM } from './scanner.js';
 import type { ScannedQuery } from './scanner.js';
 
 const RD_BYTE2 = Flag.RD >> 8;
-const DOORKEEPER_BITS = 16;
-const DOORKEEPER_MASK = (1 << DOORKEEPER_BITS) - 1;
 const CD_BYTE3 = Flag.CD;
 
 /** Octets writeCacheKey appends to the name: a zero, type, class, EDNS shape, limit. */
@@ -58,7 +55,7 @@ export class ResponseCache {
   readonly #hashes: Int32Array;
   readonly #responses: string[] = [];
   readonly #generations: Int32Array;
-  readonly #seen = new Int32Array(1 << DOORKEEPER_BITS);
+  readonly #doorkeeper: Doorkeeper;
   #generation = 0;
   /** What the last lookup computed, for offer(): the key's hash and length, and the slot its hash had (-1: none). */
   #lastHash = 0;
@@ -70,6 +67,7 @@ export class ResponseCache {
     this.#index = new HashSlotIndex(maxEntries);
     this.#hashes = new Int32Array(maxEntries);
     this.#generations = new Int32Array(maxEntries);
+    this.#doorkeeper = new Doorkeeper(maxEntries);
   }
 
   /**
@@ -93,15 +91,11 @@ export class ResponseCache {
    * Offers the first `length` bytes of `response` as the answer to the query the last
    * lookup() missed (`q` as it was given there: its key is still after the name, and the
    * key's hash and slot are reused rather than computed again). It is stored (a copy) only
-   * when the same key missed recently: the doorkeeper remembers this miss otherwise.
+   * when the same key missed recently: the doorkeeper records this miss otherwise.
    */
   offer(q: ScannedQuery, response: Buffer, length: number): void {
     const hash = this.#lastHash;
-    const door = hash & DOORKEEPER_MASK;
-    if (this.#seen[door] !== hash) {
-      this.#seen[door] = hash;
-      return;
-    }
+    if (!this.#doorkeeper.admit(hash)) return;
     // The slot of this hash: the same key from an older view, or (rarely) another key
     // with the same 32-bit hash, which this one replaces.
     let slot = this.#lastSlot;
@@ -121,7 +115,7 @@ export class ResponseCache {
 
   /**
    * Invalidates every stored response (the zone view changed). The doorkeeper is kept:
-   * a stale fingerprint only admits one response a miss early.
+   * a key it remembers is only admitted one miss early.
    */
   clear(): void {
     this.#generation = (this.#generation + 1) | 0;
