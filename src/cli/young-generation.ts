@@ -18,7 +18,7 @@
  * heap to give memory back. An anchor's heap is its zone and state, all of it live: at 1M
  * names, two of them started when a saturating burst of queries eased to 20k a second,
  * freed 4 MB of 1,087 each and took ~500 ms of marking steps on the event loop, and that
- * 20k run's p99 was 15.6 ms against 0.2–1.0 ms without the reducer (bench/README.md,
+ * 20k run's p99 was 15.6 ms against 0.2–1.0 ms without the reducer (bench/HISTORY.md, Scale,
  * fourteenth session). Collections that allocation triggers are unchanged, and start-up
  * still ends with a low-memory collection (anchor/load-garbage.ts). The price: garbage a
  * burst of queries leaves stays until the next collection (~30 MiB more RSS after the
