@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { intern, internExportStrings } from './intern.js';
 import type { ClusterExport } from './types.js';
+import { countHeapStrings } from '../zone/testing/heap-strings.js';
 
 describe('interned export strings', () => {
   it('keeps every value as it was, on decoded exports and frozen ones alike', () => {
@@ -20,21 +21,9 @@ describe('interned export strings', () => {
   });
 
   it('shares one copy between exports decoded apart (fewer heap strings)', async () => {
-    const v8 = await import('node:v8');
-    // Identity of strings is not observable in JS; a heap snapshot counts the copies.
     const exports = Array.from({ length: 500 }, () => internExportStrings(JSON.parse('{"cluster":"zz-intern-probe","type":"Headless","ips":[],"ports":[]}') as ClusterExport));
-    const snapshot = JSON.parse(await streamToString(v8.getHeapSnapshot())) as { snapshot: { meta: { node_fields: string[] } }; nodes: number[]; strings: string[] };
-    const fields = snapshot.snapshot.meta.node_fields;
-    const nameAt = fields.indexOf('name');
-    let copies = 0;
-    for (let i = 0; i < snapshot.nodes.length; i += fields.length) if (snapshot.strings[snapshot.nodes[i + nameAt]!] === 'zz-intern-probe') copies++;
+    const copies = await countHeapStrings('zz-intern-probe');
     expect(exports).toHaveLength(500);
     expect(copies).toBeLessThan(5);
   });
 });
-
-async function streamToString(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -33,6 +33,26 @@ export function internLowerLabel(buf: Uint8Array, at: number, len: number): stri
   return (INTERNED[slot] = FOLD_SCRATCH.toString('latin1', 0, len));
 }
 
+/**
+ * `label` (already lowercased), or the equal string the table holds: the string a zone
+ * keeps for a label that many names repeat. A parsed owner name has a string of its own
+ * per label, and in an MCS zone every service has `_tcp` and `_<port>` nodes under it
+ * (and a headless one `east`, `west`, `pod-N`): at 1M services 2.4M strings of 24 bytes
+ * holding a few distinct words, ~55 MiB of the heap. Shared, there are a few hundred (a
+ * unique label that lands in a word's slot evicts it, so the next one is stored anew),
+ * every compare against them is with a string already in the CPU cache, and a query's
+ * label decoded by internLowerLabel is often the very same string.
+ */
+export function shareLabel(label: string): string {
+  const len = label.length;
+  let hash = len;
+  for (let i = 0; i < len; i++) hash = (Math.imul(hash, 31) + label.charCodeAt(i)) | 0;
+  const slot = hash & (SLOTS - 1);
+  const cached = INTERNED[slot]!;
+  if (cached === label) return cached;
+  return (INTERNED[slot] = label);
+}
+
 function sameFolded(label: string, buf: Uint8Array, at: number): boolean {
   for (let k = 0; k < label.length; k++) if (label.charCodeAt(k) !== fold(buf[at + k])) return false;
   return true;

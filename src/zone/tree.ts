@@ -19,6 +19,7 @@
 import type { Labels, LookupResult, RRset } from './types.js';
 import { RRType } from './types.js';
 import { lowerLabel } from './name.js';
+import { shareLabel } from './label-intern.js';
 import { PersistentMap } from './persistent-map.js';
 
 /** A frozen empty array shared by every result with an empty section. */
@@ -247,7 +248,7 @@ export function ensureNode(root: ZoneNode, owner: Labels, originLength: number):
     const key = lowerLabel(owner[i]);
     let child = node.child(key);
     if (child === undefined) {
-      child = new ZoneNode(key, node.depth + 1);
+      child = new ZoneNode(shareLabel(key), node.depth + 1);
       node.addChild(child);
     }
     node = child;
