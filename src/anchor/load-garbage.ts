@@ -14,7 +14,12 @@
  * grew to its maximum (64 MiB semi-spaces, young-generation.ts) and which a plain full
  * collection leaves as it is. A 300k-service zone: 633 → 453 MiB resident, against no change
  * with a plain one. Knot DNS likewise calls malloc_trim after loading a zone. Writes grow the
- * young generation back within their first scavenges.
+ * young generation back within their first scavenges. V8 always makes it two full
+ * collections, and at 1M names the second (~0.7 s) frees nothing. Tried instead (eighteenth
+ * session): `MemoryPressureNotification(kCritical)`, one collection (0.68 s) with the same
+ * compaction and resident size, but V8 then judged the committed-but-free space worth
+ * another and started incremental marking, which ran 457 ms in steps of up to 29 ms on the
+ * event loop after the anchor listened: the pause this collection exists to keep away.
  *
  * The low-memory collection shrinks the young generation to its floor, so it runs only when
  * node was started with one (`--min-semi-space-size`, which `serve` adds when it sizes the
