@@ -11,10 +11,14 @@
  */
 import { Flag, HEADER_SIZE, OPT_RR_SIZE, SERVER_UDP_SIZE, TCP_MAX_MESSAGE, TYPE_OPT, CLASS_IN, EDNS_DO } from './constants.js';
 import type { Labels, LookupResult, RRset } from '../zone/types.js';
+import { PackedRRset } from '../zone/index.js';
 import type { ScannedQuery } from './scanner.js';
 
 /** Pointers hold 14 bits of offset; names written later than this cannot be targets. */
 const MAX_POINTER_OFFSET = 0x3fff;
+
+/** RDATA up to this long is copied byte by byte (an A is 4, a service's SRV ~45). */
+const SHORT_RDATA = 64;
 
 /** Index of each record section's count in `#counts` (header order). */
 const Section = { Answer: 0, Authority: 1, Additional: 2 } as const;
@@ -142,31 +146,44 @@ export class MessageWriter {
 
   /** Writes every record of one RRset, or none of them. */
   #writeRRset(set: RRset, section: SectionIndex, limit: number): boolean {
+    if (set instanceof PackedRRset) {
+      // One record, read from the zone's slab in place (no view made: zone/packed-rrset.ts).
+      if (!this.#writeRR(set, set.bytes, set.start, set.end, limit)) return false;
+      this.#counts[section] += 1;
+      return true;
+    }
     const mark = this.#len;
     const marked = this.#entries;
-    for (let i = 0; i < set.rdata.length; i++) {
-      if (!this.#writeRR(set, set.rdata[i], limit)) {
+    const rdata = set.rdata;
+    for (let i = 0; i < rdata.length; i++) {
+      const record = rdata[i];
+      if (!this.#writeRR(set, record, 0, record.length, limit)) {
         this.#len = mark;
         this.#entries = marked;
         return false;
       }
     }
-    this.#counts[section] += set.rdata.length;
+    this.#counts[section] += rdata.length;
     return true;
   }
 
-  #writeRR(set: RRset, rdata: Uint8Array, limit: number): boolean {
+  /** One record whose RDATA is `bytes[start, end)`; writes nothing when it does not fit. */
+  #writeRR(set: RRset, bytes: Uint8Array, start: number, end: number, limit: number): boolean {
     const owner = set.owner;
+    const length = end - start;
     const nameSize = this.#plan(owner);
-    if (this.#len + nameSize + 10 + rdata.length > limit) return false;
+    if (this.#len + nameSize + 10 + length > limit) return false;
     const b = this.buf;
     let at = this.#writeName(owner);
     b.writeUInt16BE(set.type, at);
     b.writeUInt16BE(CLASS_IN, at + 2);
     b.writeUInt32BE(set.ttl >>> 0, at + 4);
-    b.writeUInt16BE(rdata.length, at + 8);
-    b.set(rdata, at + 10);
-    this.#len = at + 10 + rdata.length;
+    b.writeUInt16BE(length, at + 8);
+    at += 10;
+    // Most RDATA is an address or a short name: a loop beats TypedArray#set's call for it.
+    if (length <= SHORT_RDATA) for (let i = 0; i < length; i++) b[at + i] = bytes[start + i];
+    else b.set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), at);
+    this.#len = at + length;
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { intern, internExportStrings } from './intern.js';
 import type { ClusterExport } from './types.js';
-import { countHeapStrings } from '../zone/testing/heap-strings.js';
+import { countHeapStrings } from '../zone/testing/heap-count.js';
 
 describe('interned export strings', () => {
   it('keeps every value as it was, on decoded exports and frozen ones alike', () => {

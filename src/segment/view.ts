@@ -176,7 +176,7 @@ function baseAdditions(base: SegmentBase): RRset[] {
 /** The file's SOA with the state's serial, or the MCS SOA of DESIGN.md ("DNS answers"). */
 export function soaFor(base: SegmentBase, serial: number): RRset {
   const fileSoa = base.fileRRsets.find((r) => r.type === RRType.SOA);
-  if (fileSoa) return { ...fileSoa, rdata: [soaRdata({ ...soaFields(fileSoa.rdata[0]!), serial })] };
+  if (fileSoa) return { owner: fileSoa.owner, type: fileSoa.type, ttl: fileSoa.ttl, rdata: [soaRdata({ ...soaFields(fileSoa.rdata[0]!), serial })] };
   const fields = { mname: ['ns', 'dns', ...base.apex], rname: ['hostmaster', ...base.apex], serial, refresh: 7200, retry: 1800, expire: 86400, minimum: APEX_TTL };
   return { owner: base.apex, type: RRType.SOA, ttl: APEX_TTL, rdata: [soaRdata(fields)] };
 }

@@ -13,7 +13,8 @@ import type { Labels, LookupResult, ResultKind, RRset } from './types.js';
 import type { Zone } from './zone.js';
 import { RRType } from './types.js';
 import { isSubdomain, lowerName } from './name.js';
-import { rdataTargetKey, rdataTargetKeyTransient } from './rdata-build.js';
+import { rdataTargetKey, rdataTargetKeyTransient, rdataTargetKeyTransientAt } from './rdata-build.js';
+import { PackedRRset } from './packed-rrset.js';
 import { EMPTY_RRSETS, findAuthoritativeNode, findNode } from './tree.js';
 import type { ZoneNode } from './tree.js';
 
@@ -116,16 +117,25 @@ export function additionalFor(zone: Zone, rrset: RRset): readonly RRset[] {
 function gatherAdditional(zone: Zone, rrset: RRset, found: RRset[]): number {
   const type = rrset.type;
   if (type !== RRType.NS && type !== RRType.MX && type !== RRType.SRV) return 0;
+  if (rrset instanceof PackedRRset) {
+    // Its name is known to end inside the record (packRecord), so the slab is read in place.
+    return addAddresses(zone, type, rdataTargetKeyTransientAt(type, rrset.bytes, rrset.start, rrset.end), found, 0);
+  }
   let count = 0;
   for (const rdata of rrset.rdata) {
     // The target is looked up and dropped here, so its labels may sit in a shared array.
-    const target = targetOf(type, rdata, true);
-    const node = target === undefined ? undefined : addressNode(zone, target, type === RRType.NS);
-    if (node === undefined) continue;
-    for (const address of ADDRESS_TYPES) {
-      const set = node.get(address);
-      if (set !== undefined && !includesBefore(found, count, set)) found[count++] = set;
-    }
+    count = addAddresses(zone, type, targetOf(type, rdata, true), found, count);
+  }
+  return count;
+}
+
+/** Adds the address RRsets of `target` not yet in `found[0, count)`; returns the new count. */
+function addAddresses(zone: Zone, type: number, target: Labels | undefined, found: RRset[], count: number): number {
+  const node = target === undefined ? undefined : addressNode(zone, target, type === RRType.NS);
+  if (node === undefined) return count;
+  for (const address of ADDRESS_TYPES) {
+    const set = node.get(address);
+    if (set !== undefined && !includesBefore(found, count, set)) found[count++] = set;
   }
   return count;
 }

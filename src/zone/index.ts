@@ -27,3 +27,4 @@ export type { ZoneChanges, RRsetKey } from './update.js';
 export { MAX_CHAIN } from './lookup.js';
 export { LookupScratch } from './answers.js';
 export { ZoneSet } from './zone-set.js';
+export { PackedRRset } from './packed-rrset.js';

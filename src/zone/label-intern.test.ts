@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { internLowerLabel, shareLabel } from './label-intern.js';
 import { parseZoneText } from './parse.js';
 import { RRType } from './types.js';
-import { countHeapStrings } from './testing/heap-strings.js';
+import { countHeapStrings } from './testing/heap-count.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 

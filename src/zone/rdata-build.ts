@@ -126,6 +126,15 @@ export function rdataTargetKeyTransient(type: number, rdata: Uint8Array): Labels
   return offset < 0 ? undefined : lowerLabelsFromWireTransient(rdata, offset);
 }
 
+/**
+ * rdataTargetKeyTransient of the RDATA at `bytes[start, end)`, for a record whose name is
+ * already known to parse inside it (zone/packed-rrset.ts): no view of it is made.
+ */
+export function rdataTargetKeyTransientAt(type: number, bytes: Uint8Array, start: number, end: number): Labels | undefined {
+  const offset = TARGET_OFFSET.get(type);
+  return offset === undefined || end - start <= offset ? undefined : lowerLabelsFromWireTransient(bytes, start + offset);
+}
+
 /** Where the target name of `rdata` starts, or -1 when its type names none (or it is too short). */
 function targetOffset(type: number, rdata: Uint8Array): number {
   const offset = TARGET_OFFSET.get(type);

@@ -24,6 +24,7 @@ import { lookup } from './lookup.js';
 import type { LookupScratch } from './answers.js';
 import { typeToText } from './rrtype.js';
 import { updateZone, type ZoneChanges } from './update.js';
+import { packRecord, recordCount } from './packed-rrset.js';
 
 // DNSSEC records may sit beside a CNAME (RFC 4035 §2.5; RFC 2181 §10.1 predates them).
 export const CNAME_COMPANIONS: ReadonlySet<number> = new Set([RRType.CNAME, 46 /* RRSIG */, 47 /* NSEC */]);
@@ -57,7 +58,7 @@ export class Zone implements ZoneView {
     this.soa = soa;
     const { serial, minimum } = soaFields(soa.rdata[0]);
     this.serial = serial;
-    this.negativeSoa = Object.freeze({ ...soa, ttl: Math.min(soa.ttl, minimum) });
+    this.negativeSoa = Object.freeze({ owner: soa.owner, type: soa.type, ttl: Math.min(soa.ttl, minimum), rdata: soa.rdata });
     const authority = Object.freeze([this.negativeSoa]);
     this.nameError = negative('NameError', authority);
     this.noData = negative('NoData', authority);
@@ -132,11 +133,22 @@ export class ZoneBuilder {
   #count = 0;
 
   /**
-   * `respell`: the RRsets added are the builder's own (a parser's, used once), so each is
-   * replaced by one whose owner shares the tree's label strings (tree.ts shareLabels).
+   * `respell`: the RRsets added are the builder's own (a parser's, used once, RDATA in its
+   * slabs), so each is replaced by one whose owner shares the tree's label strings
+   * (tree.ts shareLabels), a PackedRRset when it holds one record (packed-rrset.ts).
    * Without it, the caller's RRset objects are kept as given.
    */
   readonly #respell: boolean;
+  /** The last slab a packed record was in, and the array over all of it. */
+  #slabBuffer: ArrayBufferLike | undefined;
+  #slab: Uint8Array | undefined;
+  readonly #slabOf = (buffer: ArrayBufferLike): Uint8Array => {
+    if (buffer !== this.#slabBuffer) {
+      this.#slabBuffer = buffer;
+      this.#slab = new Uint8Array(buffer);
+    }
+    return this.#slab!;
+  };
 
   constructor(origin: Labels, options: { readonly respell?: boolean } = {}) {
     this.#respell = options.respell === true;
@@ -150,13 +162,17 @@ export class ZoneBuilder {
     const origin = this.#origin;
     checkOwner(given, origin, i);
     const node = ensureNode(this.#root, given.owner, origin.length);
-    const rrset: RRset = this.#respell ? { owner: shareLabels(this.#root, given.owner, origin), type: given.type, ttl: given.ttl, rdata: given.rdata } : given;
+    const rrset: RRset = this.#respell ? this.#own(given, shareLabels(this.#root, given.owner, origin)) : given;
     checkPlacement(node, rrset, i);
     const existing = node.get(rrset.type);
     const stored = existing === undefined ? this.#merger.add(rrset) : this.#merger.merge(existing, rrset);
     if (stored !== existing) insertRRset(node, stored);
     if (rrset.type === RRType.SOA || rrset.type === RRType.CNAME) checkSingle(stored, i);
     if (rrset.type === RRType.CNAME) setCname(node, stored, i);
+  }
+
+  #own(given: RRset, owner: Labels): RRset {
+    return packRecord(owner, given.type, given.ttl, given.rdata, this.#slabOf) ?? { owner, type: given.type, ttl: given.ttl, rdata: given.rdata };
   }
 
   finish(): Zone {
@@ -231,7 +247,7 @@ class Merger {
 export const key = (rdata: Uint8Array): string => latin1(rdata, 0, rdata.length);
 
 export function dedupe(rrset: RRset): RRset {
-  if (rrset.rdata.length < 2) return rrset;
+  if (recordCount(rrset) < 2) return rrset;
   const seen = new Set(rrset.rdata.map(key));
   return seen.size === rrset.rdata.length ? rrset : { ...rrset, rdata: [...new Map(rrset.rdata.map((r) => [key(r), r])).values()] };
 }
@@ -243,7 +259,7 @@ function freezeOwned(r: MutableRRset): RRset {
 }
 
 export function checkSingle(rrset: RRset, index: number): void {
-  if (rrset.rdata.length > 1) {
+  if (recordCount(rrset) > 1) {
     throw new ZoneError(`more than one ${typeToText(rrset.type)} record at ${nameToText(rrset.owner)}`, index);
   }
 }
