@@ -223,8 +223,11 @@ export function lowerLabelsFromWireTransient(buf: Uint8Array, offset: number): L
   return readLabels(buf, offset, count, internLowerLabel, (TRANSIENT_BY_COUNT[count] ??= new Array<string>(count)));
 }
 
-// Checks the name at `offset` and counts its labels, so the array is made at its length.
-function wireLabelCount(buf: Uint8Array, offset: number): number {
+/**
+ * Checks the uncompressed name at `offset` (ZoneSyntaxError when it runs past `buf` or is
+ * not a name) and counts its labels, so an array can be made at its length.
+ */
+export function wireLabelCount(buf: Uint8Array, offset: number): number {
   let at = offset;
   let total = 1;
   let count = 0;

@@ -11,7 +11,7 @@
  * directly (dns/writer.ts, answers.ts), so answering allocates nothing for it.
  */
 import type { Labels, RRset } from './types.js';
-import { rdataTargetKeyTransient } from './rdata-build.js';
+import { rdataTargetParses } from './rdata-build.js';
 
 export class PackedRRset implements RRset {
   constructor(
@@ -49,11 +49,7 @@ export function packRecord(
 ): PackedRRset | undefined {
   if (rdata.length !== 1) return undefined;
   const record = rdata[0]!;
-  try {
-    rdataTargetKeyTransient(type, record);
-  } catch {
-    return undefined;
-  }
+  if (!rdataTargetParses(type, record)) return undefined;
   const start = record.byteOffset;
   return new PackedRRset(owner, type, ttl, slabOf(record.buffer), start, start + record.length);
 }

@@ -6,7 +6,7 @@
 import type { Labels } from './types.js';
 import { RRType } from './types.js';
 import { ZoneSyntaxError } from './errors.js';
-import { labelsFromWire, lowerLabelsFromWire, lowerLabelsFromWireTransient, nameFromWire, nameToWire, nameWireLength } from './name.js';
+import { labelsFromWire, lowerLabelsFromWire, lowerLabelsFromWireTransient, nameFromWire, nameToWire, nameWireLength, wireLabelCount } from './name.js';
 import { parseIPv4, parseIPv6 } from './address.js';
 
 /** A RDATA from dotted-quad text. */
@@ -110,33 +110,46 @@ const TARGET_OFFSET: ReadonlyMap<number, number> = new Map([
 
 /** The name an NS/CNAME/PTR/DNAME/MX/SRV record points at, or undefined for other types. */
 export function rdataTarget(type: number, rdata: Uint8Array): Labels | undefined {
-  const offset = targetOffset(type, rdata);
+  const offset = targetOffset(type, rdata.length);
   return offset < 0 ? undefined : labelsFromWire(rdata, offset);
 }
 
 /** rdataTarget ASCII-lowercased, as a lookup key (labels shared with recent ones: label-intern.ts). */
 export function rdataTargetKey(type: number, rdata: Uint8Array): Labels | undefined {
-  const offset = targetOffset(type, rdata);
+  const offset = targetOffset(type, rdata.length);
   return offset < 0 ? undefined : lowerLabelsFromWire(rdata, offset);
 }
 
 /** rdataTargetKey in a shared array, valid until the next call (lowerLabelsFromWireTransient). */
 export function rdataTargetKeyTransient(type: number, rdata: Uint8Array): Labels | undefined {
-  const offset = targetOffset(type, rdata);
+  const offset = targetOffset(type, rdata.length);
   return offset < 0 ? undefined : lowerLabelsFromWireTransient(rdata, offset);
 }
 
 /**
  * rdataTargetKeyTransient of the RDATA at `bytes[start, end)`, for a record whose name is
- * already known to parse inside it (zone/packed-rrset.ts): no view of it is made.
+ * already known to parse inside it (rdataTargetParses; zone/packed-rrset.ts): no view of
+ * it is made.
  */
 export function rdataTargetKeyTransientAt(type: number, bytes: Uint8Array, start: number, end: number): Labels | undefined {
-  const offset = TARGET_OFFSET.get(type);
-  return offset === undefined || end - start <= offset ? undefined : lowerLabelsFromWireTransient(bytes, start + offset);
+  const offset = targetOffset(type, end - start);
+  return offset < 0 ? undefined : lowerLabelsFromWireTransient(bytes, start + offset);
 }
 
-/** Where the target name of `rdata` starts, or -1 when its type names none (or it is too short). */
-function targetOffset(type: number, rdata: Uint8Array): number {
+/** Whether the target name of `rdata`, if its type has one, ends inside it; makes no labels. */
+export function rdataTargetParses(type: number, rdata: Uint8Array): boolean {
+  const offset = targetOffset(type, rdata.length);
+  if (offset < 0) return true;
+  try {
+    wireLabelCount(rdata, offset);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where the target name of RDATA `length` long starts, or -1 when its type names none (or it is too short). */
+function targetOffset(type: number, length: number): number {
   const offset = TARGET_OFFSET.get(type);
-  return offset === undefined || rdata.length <= offset ? -1 : offset;
+  return offset === undefined || length <= offset ? -1 : offset;
 }
