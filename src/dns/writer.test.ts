@@ -4,6 +4,8 @@ import { MessageWriter } from './writer.js';
 import { ScannedQuery, scanQuery } from './scanner.js';
 import { Flag } from './constants.js';
 import { a, buildQuery, nameWire, result, rrset } from './testing/wire.js';
+import { LookupScratch, parseZoneText, RRType } from '../zone/index.js';
+import type { LookupResult } from '../zone/index.js';
 
 function setup(name: string, edns = false) {
   const msg = buildQuery({ name, edns: edns ? { do: true } : undefined });
@@ -90,5 +92,64 @@ describe('MessageWriter', () => {
     expect(opt[6]).toBe(0); // version 0
     expect(opt.readUInt16BE(7)).toBe(0x8000);
     expect(bytes.readUInt16BE(10)).toBe(1);
+  });
+
+  describe('owners a lookup places (LookupResult.ownersFromQuestion)', () => {
+    const zone = parseZoneText(`$TTL 30
+@ SOA ns hostmaster 1 7200 1800 86400 5
+@ NS ns
+ns A 10.0.0.53
+WEB A 10.0.0.1
+web AAAA fd00::1
+two A 10.0.0.2
+_http._tcp.web SRV 0 100 80 web
+_http._tcp.both SRV 0 100 80 web
+_http._tcp.both SRV 0 100 80 two
+`, { origin: 'example.', fileName: 'owners.zone' });
+
+    function answer(name: string, type: number): { msg: Buffer; bytes: Buffer; looked: LookupResult } {
+      const { msg, q, w } = setup(name);
+      const looked = zone.lookup(q.labels(), type, new LookupScratch());
+      expect(w.writeResult(looked, 1232)).toBe(true);
+      w.finish(false, false, 0);
+      return { msg, bytes: out(w), looked };
+    }
+
+    it('points the answer at the question and the target addresses into the SRV record', () => {
+      const { msg, bytes, looked } = answer('_HTTP._tcp.web.example.', RRType.SRV);
+      expect(looked.ownersFromQuestion).toBe(true);
+      const srvAt = msg.length;
+      expect(bytes.readUInt16BE(srvAt)).toBe(0xc00c);
+      const targetAt = srvAt + 2 + 10 + 6; // owner pointer, fixed fields, priority/weight/port
+      const aAt = srvAt + 2 + 10 + 6 + nameWire('web.example.').length;
+      expect(bytes.readUInt16BE(aAt)).toBe(0xc000 | targetAt);
+      expect(bytes.readUInt16BE(aAt + 2 + 10 + 4)).toBe(0xc000 | targetAt); // the AAAA too
+      const decoded = dnsPacket.decode(bytes);
+      expect(decoded.answers?.map((r) => [r.name, r.type])).toEqual([['_HTTP._tcp.web.example', 'SRV']]);
+      // The records say the same as before; the target's spelling is the SRV record's.
+      expect(decoded.additionals?.map((r) => [r.name, r.type, r.data])).toEqual([
+        ['web.example', 'A', '10.0.0.1'],
+        ['web.example', 'AAAA', 'fd00::1'],
+      ]);
+    });
+
+    it('looks each owner up when the answer has two targets', () => {
+      const { msg, bytes } = answer('_http._tcp.both.example.', RRType.SRV);
+      const decoded = dnsPacket.decode(bytes);
+      expect(decoded.additionals?.map((r) => [r.name, r.type])).toEqual([
+        ['WEB.example', 'A'], ['WEB.example', 'AAAA'], ['two.example', 'A'],
+      ]);
+      // The first address's owner as the zone spells it, `WEB`, and a pointer to the question's `example`.
+      const firstAdditional = msg.length + 2 * (2 + 10 + 6 + nameWire('web.example.').length);
+      expect(bytes.subarray(firstAdditional, firstAdditional + 6)).toEqual(Buffer.from([3, 0x57, 0x45, 0x42, 0xc0, 12 + 16]));
+    });
+
+    it('writes the same bytes as a result without the hint wherever the owner is the question', () => {
+      const hinted = answer('WeB.example.', RRType.A);
+      const { w } = setup('WeB.example.');
+      w.writeResult(result('Success', { answer: [...hinted.looked.answer] }), 1232);
+      w.finish(false, false, 0);
+      expect(hinted.bytes).toEqual(out(w));
+    });
   });
 });

@@ -11,7 +11,7 @@
  */
 import { Flag, HEADER_SIZE, OPT_RR_SIZE, SERVER_UDP_SIZE, TCP_MAX_MESSAGE, TYPE_OPT, CLASS_IN, EDNS_DO } from './constants.js';
 import type { Labels, LookupResult, RRset } from '../zone/types.js';
-import { PackedRRset } from '../zone/index.js';
+import { PackedRRset, RRType, rdataTargetOffset } from '../zone/index.js';
 import type { ScannedQuery } from './scanner.js';
 
 /** Pointers hold 14 bits of offset; names written later than this cannot be targets. */
@@ -54,6 +54,12 @@ export class MessageWriter {
   /** Where the matching suffix of the name being planned starts (set by #plan). */
   #matchIndex = 0;
   #matchOffset = -1;
+  /** The question's name is at HEADER_SIZE and registered (start), so owners may point at it. */
+  #questionNamed = false;
+  /** The result being written says where its owners are (LookupResult.ownersFromQuestion). */
+  #ownersKnown = false;
+  /** Where the answer's one target name (NS, MX, SRV) was written, or -1. */
+  #targetAt = -1;
 
   get length(): number {
     return this.#len;
@@ -75,6 +81,8 @@ export class MessageWriter {
     this.#counts[0] = this.#counts[1] = this.#counts[2] = 0;
     this.#entries = 0;
     this.#len = HEADER_SIZE;
+    this.#questionNamed = false;
+    this.#targetAt = -1;
     if (question === null || q.questionEnd === 0) return;
     // A byte loop: a subarray per query is garbage, and the question is a few dozen bytes.
     for (let i = HEADER_SIZE; i < q.questionEnd; i++) b[i] = msg[i];
@@ -82,6 +90,7 @@ export class MessageWriter {
     this.#len = q.questionEnd;
     if (question.length !== q.labelCount) return;
     for (let i = 0; i < q.labelCount; i++) this.#addEntry(question, i, q.labelOffsets[i]);
+    this.#questionNamed = q.labelCount > 0;
   }
 
   /** Sets flag bits in the header after `start` (e.g. TC). */
@@ -99,6 +108,7 @@ export class MessageWriter {
   writeResult(result: LookupResult, limit: number): boolean {
     const mark = this.#len;
     const marked = this.#entries;
+    this.#ownersKnown = this.#questionNamed && result.ownersFromQuestion === true;
     if (
       !this.#writeAll(result.answer, 0, result.answer.length, Section.Answer, limit) ||
       !this.#writeAll(result.authority, 0, result.authority.length, Section.Authority, limit) ||
@@ -146,9 +156,12 @@ export class MessageWriter {
 
   /** Writes every record of one RRset, or none of them. */
   #writeRRset(set: RRset, section: SectionIndex, limit: number): boolean {
+    const ownerAt = this.#knownOwner(section);
     if (set instanceof PackedRRset) {
       // One record, read from the zone's slab in place (no view made: zone/packed-rrset.ts).
-      if (!this.#writeRR(set, set.bytes, set.start, set.end, limit)) return false;
+      const at = this.#writeRR(set, set.bytes, set.start, set.end, limit, ownerAt);
+      if (at < 0) return false;
+      if (section === Section.Answer) this.#noteTarget(set.type, at, set.end - set.start);
       this.#counts[section] += 1;
       return true;
     }
@@ -157,24 +170,58 @@ export class MessageWriter {
     const rdata = set.rdata;
     for (let i = 0; i < rdata.length; i++) {
       const record = rdata[i];
-      if (!this.#writeRR(set, record, 0, record.length, limit)) {
+      const at = this.#writeRR(set, record, 0, record.length, limit, ownerAt);
+      if (at < 0) {
         this.#len = mark;
         this.#entries = marked;
         return false;
       }
+      if (section === Section.Answer && rdata.length === 1) this.#noteTarget(set.type, at, record.length);
     }
     this.#counts[section] += rdata.length;
     return true;
   }
 
-  /** One record whose RDATA is `bytes[start, end)`; writes nothing when it does not fit. */
-  #writeRR(set: RRset, bytes: Uint8Array, start: number, end: number, limit: number): boolean {
-    const owner = set.owner;
+  /**
+   * Where the owner of an RRset in `section` already is in the message, or -1 to look its
+   * name up: with LookupResult.ownersFromQuestion, an answer is owned by the question name
+   * (at HEADER_SIZE) and an additional address by the target of the answer's one record.
+   * A pointer to a name inside earlier RDATA is as legal as any (RFC 1035 §4.1.4).
+   */
+  #knownOwner(section: SectionIndex): number {
+    if (!this.#ownersKnown) return -1;
+    if (section === Section.Answer) return HEADER_SIZE;
+    return section === Section.Additional ? this.#targetAt : -1;
+  }
+
+  /** Remembers where the target name of the answer's one record (RDATA at `at`) was written. */
+  #noteTarget(type: number, at: number, length: number): void {
+    if (!this.#ownersKnown || (type !== RRType.NS && type !== RRType.MX && type !== RRType.SRV)) return;
+    const offset = rdataTargetOffset(type, length);
+    this.#targetAt = offset >= 0 && at + offset <= MAX_POINTER_OFFSET ? at + offset : -1;
+  }
+
+  /**
+   * One record whose RDATA is `bytes[start, end)`, its owner a pointer to `ownerAt` when
+   * that is not -1; returns where its RDATA starts, or -1, having written nothing, when it
+   * does not fit.
+   */
+  #writeRR(set: RRset, bytes: Uint8Array, start: number, end: number, limit: number, ownerAt: number): number {
     const length = end - start;
-    const nameSize = this.#plan(owner);
-    if (this.#len + nameSize + 10 + length > limit) return false;
     const b = this.buf;
-    let at = this.#writeName(owner);
+    let at: number;
+    if (ownerAt >= 0) {
+      if (this.#len + 12 + length > limit) return -1;
+      at = this.#len;
+      b[at] = 0xc0 | (ownerAt >> 8);
+      b[at + 1] = ownerAt & 0xff;
+      at += 2;
+    } else {
+      const owner = set.owner;
+      const nameSize = this.#plan(owner);
+      if (this.#len + nameSize + 10 + length > limit) return -1;
+      at = this.#writeName(owner);
+    }
     b.writeUInt16BE(set.type, at);
     b.writeUInt16BE(CLASS_IN, at + 2);
     b.writeUInt32BE(set.ttl >>> 0, at + 4);
@@ -184,7 +231,7 @@ export class MessageWriter {
     if (length <= SHORT_RDATA) for (let i = 0; i < length; i++) b[at + i] = bytes[start + i];
     else b.set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), at);
     this.#len = at + length;
-    return true;
+    return at;
   }
 
   /**

@@ -43,6 +43,7 @@ export class LookupScratch implements LookupResult {
   readonly authority: readonly RRset[] = EMPTY_RRSETS;
   additional: readonly RRset[] = EMPTY_RRSETS;
   readonly additionalRequired = 0;
+  readonly ownersFromQuestion = true;
   // Arrays are filled by index and never shortened: V8 frees the backing store of an array
   // cut to length 0, so the next push would allocate it again (~150 bytes) on every query.
   readonly #answer: RRset[] = new Array<RRset>(1);

@@ -14,7 +14,7 @@ export { parseType, typeToText, parseClass, parseTtl, MAX_TTL } from './rrtype.j
 export { parseIPv4, parseIPv6, ipv4ToText, ipv6ToText } from './address.js';
 export { rdataFromText, rdataFromTokens, rdataToText, genericToText, hasNativeForm, decodeText, quoteText } from './rdata.js';
 export type { SoaFields } from './rdata-build.js';
-export { aRdata, aaaaRdata, nameRdata, mxRdata, srvRdata, txtRdata, soaRdata, soaFields, rdataTarget } from './rdata-build.js';
+export { aRdata, aaaaRdata, nameRdata, mxRdata, srvRdata, txtRdata, soaRdata, soaFields, rdataTarget, rdataTargetOffset } from './rdata-build.js';
 export type { Token, Entry } from './lexer.js';
 export { lexZone } from './lexer.js';
 export type { ParseOptions, ParsedRecords } from './parse.js';

@@ -110,19 +110,19 @@ const TARGET_OFFSET: ReadonlyMap<number, number> = new Map([
 
 /** The name an NS/CNAME/PTR/DNAME/MX/SRV record points at, or undefined for other types. */
 export function rdataTarget(type: number, rdata: Uint8Array): Labels | undefined {
-  const offset = targetOffset(type, rdata.length);
+  const offset = rdataTargetOffset(type, rdata.length);
   return offset < 0 ? undefined : labelsFromWire(rdata, offset);
 }
 
 /** rdataTarget ASCII-lowercased, as a lookup key (labels shared with recent ones: label-intern.ts). */
 export function rdataTargetKey(type: number, rdata: Uint8Array): Labels | undefined {
-  const offset = targetOffset(type, rdata.length);
+  const offset = rdataTargetOffset(type, rdata.length);
   return offset < 0 ? undefined : lowerLabelsFromWire(rdata, offset);
 }
 
 /** rdataTargetKey in a shared array, valid until the next call (lowerLabelsFromWireTransient). */
 export function rdataTargetKeyTransient(type: number, rdata: Uint8Array): Labels | undefined {
-  const offset = targetOffset(type, rdata.length);
+  const offset = rdataTargetOffset(type, rdata.length);
   return offset < 0 ? undefined : lowerLabelsFromWireTransient(rdata, offset);
 }
 
@@ -132,13 +132,13 @@ export function rdataTargetKeyTransient(type: number, rdata: Uint8Array): Labels
  * it is made.
  */
 export function rdataTargetKeyTransientAt(type: number, bytes: Uint8Array, start: number, end: number): Labels | undefined {
-  const offset = targetOffset(type, end - start);
+  const offset = rdataTargetOffset(type, end - start);
   return offset < 0 ? undefined : lowerLabelsFromWireTransient(bytes, start + offset);
 }
 
 /** Whether the target name of `rdata`, if its type has one, ends inside it; makes no labels. */
 export function rdataTargetParses(type: number, rdata: Uint8Array): boolean {
-  const offset = targetOffset(type, rdata.length);
+  const offset = rdataTargetOffset(type, rdata.length);
   if (offset < 0) return true;
   try {
     wireLabelCount(rdata, offset);
@@ -149,7 +149,7 @@ export function rdataTargetParses(type: number, rdata: Uint8Array): boolean {
 }
 
 /** Where the target name of RDATA `length` long starts, or -1 when its type names none (or it is too short). */
-function targetOffset(type: number, length: number): number {
+export function rdataTargetOffset(type: number, length: number): number {
   const offset = TARGET_OFFSET.get(type);
   return offset === undefined || length <= offset ? -1 : offset;
 }
