@@ -127,7 +127,7 @@ _http._tcp.both SRV 0 100 80 two
       const decoded = dnsPacket.decode(bytes);
       expect(decoded.answers?.map((r) => [r.name, r.type])).toEqual([['_HTTP._tcp.web.example', 'SRV']]);
       // The records say the same as before; the target's spelling is the SRV record's.
-      expect(decoded.additionals?.map((r) => [r.name, r.type, r.data])).toEqual([
+      expect(decoded.additionals?.map((r) => [r.name, r.type, 'data' in r ? r.data : undefined])).toEqual([
         ['web.example', 'A', '10.0.0.1'],
         ['web.example', 'AAAA', 'fd00::1'],
       ]);
