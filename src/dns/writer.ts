@@ -4,7 +4,10 @@
  *
  * Owner names are compressed against every name written earlier, the echoed question
  * included, so an answer owned by the qname becomes a pointer to offset 12 and keeps the
- * query's 0x20 spelling, as Knot and NSD answer (dns-checklist §1.2). RDATA is copied as
+ * query's 0x20 spelling, as Knot and NSD answer (dns-checklist §1.2). When the result
+ * says where its owners are (LookupResult.ownersFromQuestion: an exact match), no owner is
+ * read: the answer points at the question and its target's addresses at the target name
+ * inside the answer's one NS/MX/SRV record. RDATA is copied as
  * stored (uncompressed, always legal: RFC 3597 §4). No RR is ever written partly: each RR's
  * size is known before a byte of it is written, and a whole RRset is rolled back if any of
  * its records does not fit (RFC 2181 §9: never a partial RRset).
