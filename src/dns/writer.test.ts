@@ -4,7 +4,7 @@ import { MessageWriter } from './writer.js';
 import { ScannedQuery, scanQuery } from './scanner.js';
 import { Flag } from './constants.js';
 import { a, buildQuery, nameWire, result, rrset } from './testing/wire.js';
-import { LookupScratch, parseZoneText, RRType } from '../zone/index.js';
+import { LookupScratch, PackedRRset, RRType, aRdata, buildZone, mxRdata, parseZoneText, soaRdata } from '../zone/index.js';
 import type { LookupResult } from '../zone/index.js';
 
 function setup(name: string, edns = false) {
@@ -142,6 +142,35 @@ _http._tcp.both SRV 0 100 80 two
       // The first address's owner as the zone spells it, `WEB`, and a pointer to the question's `example`.
       const firstAdditional = msg.length + 2 * (2 + 10 + 6 + nameWire('web.example.').length);
       expect(bytes.subarray(firstAdditional, firstAdditional + 6)).toEqual(Buffer.from([3, 0x57, 0x45, 0x42, 0xc0, 12 + 16]));
+    });
+
+    it('points into an unpacked one-record MX the same way (a zone built from RRsets, as a segment view is)', () => {
+      const origin = ['example'];
+      const built = buildZone(origin, [
+        { owner: origin, type: RRType.SOA, ttl: 30, rdata: [soaRdata({ mname: ['ns', 'example'], rname: ['hostmaster', 'example'], serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum: 5 })] },
+        { owner: ['mail', 'example'], type: RRType.MX, ttl: 30, rdata: [mxRdata(10, ['mx', 'example'])] },
+        { owner: ['mx', 'example'], type: RRType.A, ttl: 30, rdata: [aRdata('10.0.0.25')] },
+      ]);
+      const { msg, q, w } = setup('mail.example.');
+      const looked = built.lookup(q.labels(), RRType.MX, new LookupScratch());
+      expect(looked.answer[0]).not.toBeInstanceOf(PackedRRset);
+      expect(w.writeResult(looked, 1232)).toBe(true);
+      w.finish(false, false, 0);
+      const bytes = out(w);
+      const targetAt = msg.length + 2 + 10 + 2; // owner pointer, fixed fields, preference
+      const aAt = targetAt + nameWire('mx.example.').length;
+      expect(bytes.readUInt16BE(aAt)).toBe(0xc000 | targetAt);
+      expect(dnsPacket.decode(bytes).additionals?.map((r) => [r.name, r.type])).toEqual([['mx.example', 'A']]);
+    });
+
+    it('writes no records and no pointers when the answer does not fit', () => {
+      const { msg, q, w } = setup('_http._tcp.web.example.');
+      const looked = zone.lookup(q.labels(), RRType.SRV, new LookupScratch());
+      expect(w.writeResult(looked, msg.length + 20)).toBe(false);
+      w.finish(false, false, 0);
+      expect(w.length).toBe(msg.length);
+      expect(out(w).readUInt16BE(6)).toBe(0);
+      expect(out(w).readUInt16BE(10)).toBe(0);
     });
 
     it('writes the same bytes as a result without the hint wherever the owner is the question', () => {

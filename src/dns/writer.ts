@@ -112,6 +112,7 @@ export class MessageWriter {
     const mark = this.#len;
     const marked = this.#entries;
     this.#ownersKnown = this.#questionNamed && result.ownersFromQuestion === true;
+    this.#targetAt = -1;
     if (
       !this.#writeAll(result.answer, 0, result.answer.length, Section.Answer, limit) ||
       !this.#writeAll(result.authority, 0, result.authority.length, Section.Authority, limit) ||

@@ -31,4 +31,11 @@ describe('ClusterAnswerShaper', () => {
     const plain = { owner: ['x'], type: RRType.A, ttl: 5, rdata: [Uint8Array.of(1, 2, 3, 4)] };
     expect(shaper.shape(result([plain]), '10.1.2.3')).toBeNull();
   });
+
+  it('hands back a result that does not say where its owners are, so the writer looks them up', () => {
+    const exact: LookupResult = { ...result([grouped]), ownersFromQuestion: true };
+    const shaped = shaper.shape(exact, '10.1.2.3');
+    expect(shaped?.answer[0]?.rdata).toHaveLength(2);
+    expect(shaped?.ownersFromQuestion).toBeUndefined();
+  });
 });

@@ -32,7 +32,10 @@ export class ClusterAnswerShaper {
       shaped ??= answer.slice();
       shaped[i] = { owner: rrset.owner, type: rrset.type, ttl: rrset.ttl, rdata: permutation.map((k) => rrset.rdata[k]!) };
     }
-    return shaped === null ? null : { ...result, answer: shaped };
+    if (shaped === null) return null;
+    // Fields written out, not spread: ownersFromQuestion stays behind, so the writer looks
+    // each owner up rather than trusting where an exact match's names are (dns/writer.ts).
+    return { kind: result.kind, answer: shaped, authority: result.authority, additional: result.additional, additionalRequired: result.additionalRequired };
   }
 
   /** The cluster whose ranges hold `address`, or undefined. */
