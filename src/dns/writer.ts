@@ -14,7 +14,7 @@
  */
 import { Flag, HEADER_SIZE, OPT_RR_SIZE, SERVER_UDP_SIZE, TCP_MAX_MESSAGE, TYPE_OPT, CLASS_IN, EDNS_DO } from './constants.js';
 import type { Labels, LookupResult, RRset } from '../zone/types.js';
-import { PackedRRset, RRType, rdataTargetOffset } from '../zone/index.js';
+import { PackedRRset, rdataTargetOffset } from '../zone/index.js';
 import type { ScannedQuery } from './scanner.js';
 
 /** Pointers hold 14 bits of offset; names written later than this cannot be targets. */
@@ -198,9 +198,13 @@ export class MessageWriter {
     return section === Section.Additional ? this.#targetAt : -1;
   }
 
-  /** Remembers where the target name of the answer's one record (RDATA at `at`) was written. */
+  /**
+   * Remembers where the target name of the answer's one record (RDATA at `at`) was written.
+   * Which types bring additional addresses is the lookup's rule (zone/answers.ts); any type
+   * that names a target is noted, and one that brings none leaves the note unused.
+   */
   #noteTarget(type: number, at: number, length: number): void {
-    if (!this.#ownersKnown || (type !== RRType.NS && type !== RRType.MX && type !== RRType.SRV)) return;
+    if (!this.#ownersKnown) return;
     const offset = rdataTargetOffset(type, length);
     this.#targetAt = offset >= 0 && at + offset <= MAX_POINTER_OFFSET ? at + offset : -1;
   }
@@ -215,7 +219,7 @@ export class MessageWriter {
     const b = this.buf;
     let at: number;
     if (ownerAt >= 0) {
-      if (this.#len + 12 + length > limit) return -1;
+      if (this.#len + 2 + 10 + length > limit) return -1; // pointer, fixed fields, RDATA
       at = this.#len;
       b[at] = 0xc0 | (ownerAt >> 8);
       b[at + 1] = ownerAt & 0xff;
