@@ -165,6 +165,14 @@ describe('bad registration input gets a clear 4xx and changes nothing', () => {
     expect((await q(`after.demo.${Z}`, 'A')).answer.map((a) => a.data)).toEqual(['10.96.5.5']);
   });
 
+  it('answers a name as soon as its registration returns 200, though its NXDOMAIN was cached', async () => {
+    // The anchor rebuilds its view after the reply has left; the DNS front end must still
+    // never answer from the old view (or its response cache) once the 200 is out.
+    for (let i = 0; i < 3; i++) expect((await q(`fresh.demo.${Z}`, 'A')).status).toBe('NXDOMAIN');
+    expect((await put('demo', 'fresh', 'east', good)).status).toBe(200);
+    expect((await q(`fresh.demo.${Z}`, 'A')).answer.map((a) => a.data)).toEqual(['10.96.5.5']);
+  });
+
   it('rejects a service name over 63 octets in the path', async () => {
     const res = await put('bad', 's'.repeat(64), 'east', good);
     expect(res.status).toBe(400);

@@ -57,9 +57,16 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
 
   const hosted = new Map<string, Hosted>();
   const views = new SwappableViewSource(ZoneSet.of([]));
-  const publish = () => views.swap(ZoneSet.of([...hosted.values()].map((h) => h.group.view)));
-  for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, publish, logger, disk) });
-  publish();
+  // A group rebuilds its view after the pass that applied a write (SegmentGroup
+  // #markViewStale); until then the DNS source holds `refreshAll`, and runs it before it
+  // answers again, so a query sent after a write's 200 sees the write.
+  const refreshAll = () => hosted.forEach((h) => h.group.refreshView());
+  const viewHooks: ViewHooks = {
+    publish: () => views.swap(ZoneSet.of([...hosted.values()].map((h) => h.group.view))),
+    stale: () => views.invalidate(refreshAll),
+  };
+  for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, viewHooks, logger, disk) });
+  viewHooks.publish();
   transport?.onMessage((apex, message) => hosted.get(apex)?.group.step(message));
   transport?.onUnreachable((peer) => hosted.forEach((h) => h.group.reportUnreachable(peer)));
   transport?.onSnapshotStatus((apex, peer, ok) => hosted.get(apex)?.group.reportSnapshot(peer, ok));
@@ -95,7 +102,15 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   };
 }
 
-function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transport: Transport | undefined, publish: () => void, logger: Logger, disk: DiskMetrics): SegmentGroup {
+/** How a group's new views reach the DNS source. */
+interface ViewHooks {
+  /** Swaps in the views of every hosted group. */
+  readonly publish: () => void;
+  /** A group applied writes its view does not show yet. */
+  readonly stale: () => void;
+}
+
+function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transport: Transport | undefined, views: ViewHooks, logger: Logger, disk: DiskMetrics): SegmentGroup {
   return new SegmentGroup({
     apex: spec.apex,
     anchorId: config.id,
@@ -110,7 +125,8 @@ function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transpor
       transport?.send(spec.apex, messages);
       if (now) transport?.flush();
     },
-    onView: publish,
+    onView: views.publish,
+    onViewStale: views.stale,
     onSnapshot: (bytes, seconds) => disk.snapshotTaken(spec.apex, bytes, seconds),
     logger,
     random: () => randomInt(0, 2 ** 32) / 2 ** 32,

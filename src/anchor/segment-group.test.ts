@@ -63,6 +63,7 @@ async function startGroup(): Promise<Member[]> {
         deliver(messages);
       },
       onView: () => events.push('view'),
+      onViewStale: () => events.push('stale'),
       logger: createLogger('silent'),
       random: Math.random,
     });
@@ -126,5 +127,30 @@ describe('SegmentGroup, three members in one process', () => {
     await expect.poll(() => members.every((m) => m.group.state.serviceCount === 50), { timeout: 5000 }).toBe(true);
     expect(appendsFollowTheirSave(leader.events), leader.events.join(', ')).toBe(true);
     for (const m of members) expect(m.events).toContain('view');
+  });
+
+  it('settles a write before rebuilding the view, which a read in between builds at once', async () => {
+    const members = await startGroup();
+    const leader = await electLeader(members);
+    leader.events.length = 0;
+    await leader.group.propose(register(7));
+    // The reply may leave now: the write is applied, its view not built yet.
+    expect(leader.events.filter((e) => e === 'stale' || e === 'view')).toEqual(['stale']);
+    const name = ['s7', 'demo', 'svc', ...APEX];
+    expect(leader.group.view.lookup(name, 1).kind).toBe('Success');
+    expect(leader.events.filter((e) => e === 'stale' || e === 'view')).toEqual(['stale', 'view']);
+    // The rebuild scheduled for the end of the turn finds nothing left to do.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(leader.events.filter((e) => e === 'view')).toHaveLength(1);
+  });
+
+  it('rebuilds the view at the end of the turn when nothing reads it first', async () => {
+    const members = await startGroup();
+    const leader = await electLeader(members);
+    leader.events.length = 0;
+    await leader.group.propose(register(8));
+    await expect.poll(() => leader.events.includes('view'), { timeout: 1000 }).toBe(true);
+    expect(leader.events.filter((e) => e === 'stale' || e === 'view')).toEqual(['stale', 'view']);
   });
 });

@@ -145,6 +145,21 @@ describe('Responder: cache', () => {
     source.swap(zoneSet());
     expect(ask(r, { name: 'host.example.' })!.flags & 0xf).toBe(Rcode.REFUSED);
   });
+  it('is cleared on invalidate, and the next answer comes from the refreshed view, built once', () => {
+    const { r, source } = responder();
+    ask(r, { name: 'host.example.' });
+    ask(r, { name: 'host.example.' });
+    expect(r.cachedResponses).toBe(1);
+    let builds = 0;
+    source.invalidate(() => {
+      builds++;
+      source.swap(zoneSet());
+    });
+    expect(builds).toBe(0); // deferred until a reader needs the view
+    expect(ask(r, { name: 'host.example.' })!.flags & 0xf).toBe(Rcode.REFUSED);
+    expect(ask(r, { name: 'host.example.' })!.flags & 0xf).toBe(Rcode.REFUSED);
+    expect(builds).toBe(1);
+  });
   it('keys on EDNS shape and size limit', () => {
     const { r } = responder();
     ask(r, { name: 'host.example.' });

@@ -13,21 +13,43 @@ export interface ViewSource {
 }
 
 /**
- * A ViewSource holding one view at a time, swapped by `swap`.
+ * A ViewSource holding one view at a time, swapped by `swap`. An owner that defers
+ * building its next view (the anchor builds it after a write's reply has left) says so
+ * with `invalidate`, and the next read builds it first: no reader sees the old view
+ * after that call.
  * @example
  * const source = new SwappableViewSource(await loadZoneDirectory('zones'));
  * source.swap(nextView); // listeners run, the response cache is cleared
+ * source.invalidate(() => source.swap(build())); // build() runs at the next current()
  */
 export class SwappableViewSource implements ViewSource {
   #view: ZoneSetView;
   readonly #listeners: Array<() => void> = [];
+  /** Brings the view up to date (through `swap`), run before the next read. */
+  #refresh: (() => void) | null = null;
 
   constructor(view: ZoneSetView) {
     this.#view = view;
   }
 
   current(): ZoneSetView {
+    const refresh = this.#refresh;
+    if (refresh !== null) {
+      this.#refresh = null;
+      refresh();
+    }
     return this.#view;
+  }
+
+  /**
+   * The view is out of date. Listeners run now, so the response cache forgets answers
+   * from the old view at once, and `refresh` runs before the next `current()`. It may
+   * run after its owner has already brought the view up to date, so it must be a no-op
+   * then.
+   */
+  invalidate(refresh: () => void): void {
+    this.#refresh = refresh;
+    for (const listener of this.#listeners) listener();
   }
 
   onSwap(listener: () => void): void {
