@@ -375,7 +375,7 @@ export class SegmentGroup {
    * writes' proposals, and their HTTP replies leave in the microtasks that follow, no
    * longer behind a rebuild (~50 µs a write on the leader at one connection, of a write's
    * ~1 ms): the rebuild then runs while the client reads its reply and sends the next
-   * write. Alternated A/B on 3-anchor groups: 1.03× writes/s at one connection (8 pairs),
+   * write. Alternated A/B on 3-anchor groups: 1.02× writes/s at one connection (6 pairs),
    * 1.02× at 64 (3 pairs), inside this machine's noise (bench/README.md, Registration).
    * Nothing reads a stale view: `view` rebuilds first, and the anchor's DNS source reads
    * it before it answers again (`onViewStale`), so a query sent after a write's 200 sees
