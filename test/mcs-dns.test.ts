@@ -166,8 +166,8 @@ describe('bad registration input gets a clear 4xx and changes nothing', () => {
   });
 
   it('answers a name as soon as its registration returns 200, though its NXDOMAIN was cached', async () => {
-    // The anchor rebuilds its view after the reply has left; the DNS front end must still
-    // never answer from the old view (or its response cache) once the 200 is out.
+    // The contract a controller relies on. The anchor builds its view after the reply has
+    // left; the in-process order, where this is tight, is tested in segment-group.test.ts.
     for (let i = 0; i < 3; i++) expect((await q(`fresh.demo.${Z}`, 'A')).status).toBe('NXDOMAIN');
     expect((await put('demo', 'fresh', 'east', good)).status).toBe(200);
     expect((await q(`fresh.demo.${Z}`, 'A')).answer.map((a) => a.data)).toEqual(['10.96.5.5']);

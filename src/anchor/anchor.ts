@@ -10,7 +10,6 @@ import { randomInt } from 'node:crypto';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnchorConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { SwappableViewSource } from '../dns/view-source.js';
 import { formatHostPort } from './address.js';
 import { resolveSegments, type SegmentSpec } from './segment-specs.js';
 import { checkFoundingMembers } from './founding-members.js';
@@ -18,7 +17,7 @@ import { SegmentGroup, type RaftTiming } from './segment-group.js';
 import { registerRaftMetrics } from './raft-metrics.js';
 import { registerDiskMetrics, type DiskMetrics } from './disk-metrics.js';
 import { registrationBackend } from './registration-backend.js';
-import { ZoneSet } from '../zone/zone-set.js';
+import { PublishedViews } from './published-views.js';
 import { parseName } from '../zone/name.js';
 import type { SegmentBase } from '../segment/view.js';
 import { openWal, type Wal } from '../storage/wal.js';
@@ -56,17 +55,9 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const transport = await startTransport(config, specs, logger);
 
   const hosted = new Map<string, Hosted>();
-  const views = new SwappableViewSource(ZoneSet.of([]));
-  // A group rebuilds its view after the pass that applied a write (SegmentGroup
-  // #markViewStale); until then the DNS source holds `refreshAll`, and runs it before it
-  // answers again, so a query sent after a write's 200 sees the write.
-  const refreshAll = () => hosted.forEach((h) => h.group.refreshView());
-  const viewHooks: ViewHooks = {
-    publish: () => views.swap(ZoneSet.of([...hosted.values()].map((h) => h.group.view))),
-    stale: () => views.invalidate(refreshAll),
-  };
-  for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, viewHooks, logger, disk) });
-  viewHooks.publish();
+  const views = new PublishedViews(() => [...hosted.values()].map((h) => h.group));
+  for (const spec of specs) hosted.set(spec.apex, { spec, group: createGroup(spec, config, wal, transport, views, logger, disk) });
+  views.publish();
   transport?.onMessage((apex, message) => hosted.get(apex)?.group.step(message));
   transport?.onUnreachable((peer) => hosted.forEach((h) => h.group.reportUnreachable(peer)));
   transport?.onSnapshotStatus((apex, peer, ok) => hosted.get(apex)?.group.reportSnapshot(peer, ok));
@@ -74,7 +65,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   const timers = startTimers(hosted, config.raft);
 
   const shaper = new ClusterAnswerShaper(config.clusters);
-  const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views, logger, metrics: registry, queryLog: config.queryLog, shaper, udpEngine: config.udpEngine });
+  const dns = createDnsServer({ host: config.dns.host, port: config.dns.port, source: views.source, logger, metrics: registry, queryLog: config.queryLog, shaper, udpEngine: config.udpEngine });
   const collectStart = performance.now();
   const collection = collectLoadGarbage();
   logger.info({ collection, ms: Math.round(performance.now() - collectStart) }, 'start-up garbage collected');
@@ -102,15 +93,7 @@ export async function startAnchor(config: AnchorConfig): Promise<RunningAnchor> 
   };
 }
 
-/** How a group's new views reach the DNS source. */
-interface ViewHooks {
-  /** Swaps in the views of every hosted group. */
-  readonly publish: () => void;
-  /** A group applied writes its view does not show yet. */
-  readonly stale: () => void;
-}
-
-function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transport: Transport | undefined, views: ViewHooks, logger: Logger, disk: DiskMetrics): SegmentGroup {
+function createGroup(spec: SegmentSpec, config: AnchorConfig, wal: Wal, transport: Transport | undefined, views: PublishedViews, logger: Logger, disk: DiskMetrics): SegmentGroup {
   return new SegmentGroup({
     apex: spec.apex,
     anchorId: config.id,

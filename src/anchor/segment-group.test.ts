@@ -3,16 +3,22 @@
  * messages routed between them on later turns as a network would: writes commit and
  * every member applies them, and a leader hands its own write to the disk before the
  * appends that carry it leave (segment-group.ts #handle; the write itself leaves at the
- * next microtask, group-commit.test.ts).
+ * next microtask, group-commit.test.ts). Each member publishes its views to a DNS source
+ * as an anchor does (published-views.ts), and a real Responder answers from it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import dnsPacket from 'dns-packet';
+import { Responder } from '../dns/responder.js';
+import { buildQuery } from '../dns/testing/wire.js';
+import { Rcode } from '../dns/constants.js';
 import { MessageType, type Message } from '../raft/types.js';
 import { openWal, type Wal } from '../storage/wal.js';
 import { createLogger } from './logger.js';
 import { SegmentGroup } from './segment-group.js';
+import { PublishedViews } from './published-views.js';
 
 const APEX = ['clusterset', 'local'];
 const VOTERS = ['a1', 'a2', 'a3'];
@@ -21,8 +27,10 @@ interface Member {
   readonly id: string;
   readonly wal: Wal;
   readonly group: SegmentGroup;
-  /** What this member did, in order: `save N` (entries up to N), `send N` (appends up to N), `view`. */
+  /** What this member did, in order: `save N` (entries up to N), `send N` (appends up to N), `stale`, `view`. */
   readonly events: string[];
+  /** Answers from this member's published views. */
+  readonly dns: Responder;
 }
 
 const dirs: string[] = [];
@@ -49,7 +57,8 @@ async function startGroup(): Promise<Member[]> {
       if (batch.entries !== undefined && batch.entries.length > 0) events.push(`save ${batch.entries.at(-1)!.index}`);
       return save(batch);
     };
-    const group = new SegmentGroup({
+    const views = new PublishedViews(() => [group]);
+    const group: SegmentGroup = new SegmentGroup({
       apex: 'clusterset.local',
       anchorId: id,
       voters: VOTERS,
@@ -62,14 +71,36 @@ async function startGroup(): Promise<Member[]> {
         if (last > 0) events.push(`send ${last}`);
         deliver(messages);
       },
-      onView: () => events.push('view'),
-      onViewStale: () => events.push('stale'),
+      onView: () => {
+        events.push('view');
+        views.publish();
+      },
+      onViewStale: () => {
+        events.push('stale');
+        views.stale();
+      },
       logger: createLogger('silent'),
       random: Math.random,
     });
-    members.push({ id, wal, group, events });
+    members.push({ id, wal, group, events, dns: new Responder({ source: views.source }) });
   }
   return members;
+}
+
+/** A leader that has applied its term's first entry (its first view is built). */
+async function readyLeader(members: Member[]): Promise<Member> {
+  const leader = await electLeader(members);
+  await expect.poll(() => leader.group.isReady(), { timeout: 5000 }).toBe(true);
+  await new Promise((resolve) => setImmediate(resolve));
+  leader.events.length = 0;
+  return leader;
+}
+
+/** The rcode and answer addresses `member` gives for `name` A. */
+function ask(member: Member, name: string): { rcode: number; addresses: string[] } {
+  const bytes = member.dns.respond(buildQuery({ name: `${name}.`, flags: 0 }), 'udp', 4)!;
+  const addresses = (dnsPacket.decode(bytes).answers ?? []).flatMap((a) => (a.type === 'A' ? [a.data] : []));
+  return { rcode: bytes[3]! & 0xf, addresses };
 }
 
 async function electLeader(members: Member[]): Promise<Member> {
@@ -130,27 +161,33 @@ describe('SegmentGroup, three members in one process', () => {
   });
 
   it('settles a write before rebuilding the view, which a read in between builds at once', async () => {
-    const members = await startGroup();
-    const leader = await electLeader(members);
-    leader.events.length = 0;
+    const leader = await readyLeader(await startGroup());
     await leader.group.propose(register(7));
     // The reply may leave now: the write is applied, its view not built yet.
     expect(leader.events.filter((e) => e === 'stale' || e === 'view')).toEqual(['stale']);
     const name = ['s7', 'demo', 'svc', ...APEX];
     expect(leader.group.view.lookup(name, 1).kind).toBe('Success');
     expect(leader.events.filter((e) => e === 'stale' || e === 'view')).toEqual(['stale', 'view']);
-    // The rebuild scheduled for the end of the turn finds nothing left to do.
+    // The rebuild scheduled for later finds nothing left to do.
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(leader.events.filter((e) => e === 'view')).toHaveLength(1);
   });
 
-  it('rebuilds the view at the end of the turn when nothing reads it first', async () => {
-    const members = await startGroup();
-    const leader = await electLeader(members);
-    leader.events.length = 0;
+  it('rebuilds the view soon after when nothing reads it first', async () => {
+    const leader = await readyLeader(await startGroup());
     await leader.group.propose(register(8));
     await expect.poll(() => leader.events.includes('view'), { timeout: 1000 }).toBe(true);
     expect(leader.events.filter((e) => e === 'stale' || e === 'view')).toEqual(['stale', 'view']);
+  });
+
+  it('answers DNS from the new view once a write settles, though the name\'s NXDOMAIN was cached and the view not rebuilt yet', async () => {
+    const leader = await readyLeader(await startGroup());
+    const name = 's9.demo.svc.clusterset.local';
+    for (let i = 0; i < 3; i++) expect(ask(leader, name).rcode).toBe(Rcode.NXDOMAIN);
+    expect(leader.dns.cachedResponses).toBeGreaterThan(0);
+    await leader.group.propose(register(9));
+    expect(leader.events.at(-1)).toBe('stale'); // what the reply would overtake
+    expect(ask(leader, name)).toEqual({ rcode: Rcode.NOERROR, addresses: ['10.0.0.9'] });
   });
 });

@@ -9,8 +9,8 @@
  *   3. apply the snapshot and committed entries to the segment state
  *   4. advance()
  *
- * The view is rebuilt after the pass, at the end of the event-loop turn, or at its first
- * read, whichever comes first (#markViewStale).
+ * The view is rebuilt after the pass, at the next setImmediate (an I/O poll may come
+ * first), or at its first read, whichever comes first (#markViewStale).
  *
  * Only one pass of the loop runs at a time; ticks, received messages and proposals that
  * arrive meanwhile are folded into the next pass (writes that arrive while a pass writes
@@ -59,8 +59,8 @@ export interface SegmentGroupOptions {
   /** Called with each new view. */
   readonly onView: (view: ZoneView) => void;
   /**
-   * Applied writes are not in the view yet: it is rebuilt at the end of this event-loop
-   * turn, or when `view` is read first. A host that hands views on (the anchor's DNS
+   * Applied writes are not in the view yet: it is rebuilt at the next setImmediate, or
+   * when `view` is read first. A host that hands views on (the anchor's DNS
    * source) must read `view` before it next answers from them.
    */
   readonly onViewStale?: () => void;
@@ -371,12 +371,14 @@ export class SegmentGroup {
   }
 
   /**
-   * The view is rebuilt after this turn rather than inside the pass. Applying settled the
+   * The view is rebuilt at the next setImmediate rather than inside the pass. Applying settled the
    * writes' proposals, and their HTTP replies leave in the microtasks that follow, no
    * longer behind a rebuild (~50 µs a write on the leader at one connection, of a write's
    * ~1 ms): the rebuild then runs while the client reads its reply and sends the next
    * write. Alternated A/B on 3-anchor groups: 1.02× writes/s at one connection (6 pairs),
    * 1.02× at 64 (3 pairs), inside this machine's noise (bench/README.md, Registration).
+   * During a backlog the passes between two yields of the loop (YIELD_MS) share one
+   * rebuild.
    * Nothing reads a stale view: `view` rebuilds first, and the anchor's DNS source reads
    * it before it answers again (`onViewStale`), so a query sent after a write's 200 sees
    * the write even when the apply ran late in an event-loop turn.
@@ -536,7 +538,7 @@ export class SegmentGroup {
   }
 }
 
-/** Committed entries applied per Ready: ~200 registrations, ~10 ms of apply and view work. */
+/** Committed entries applied per Ready: ~200 registrations, ~10 ms of apply (the view is rebuilt once per YIELD_MS). */
 const MAX_APPLY_BYTES_PER_READY = 64 * 1024;
 
 /** The longest the Ready loop holds the event loop before letting other work run. */

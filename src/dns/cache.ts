@@ -12,7 +12,7 @@
  * ones included (their bytes are fixed by the key's size limit, and caching them makes a
  * small-buffer flood cheap). Not stored: SERVFAIL (a transient state, such as before the
  * first apply), FORMERR/NOTIMP/BADVERS (not worth it, and they depend on more than the key).
- * A view swap invalidates every entry in O(1): entries carry the generation they were
+ * A view swap (or `invalidate`, view-source.ts) invalidates every entry in O(1): entries carry the generation they were
  * built in, and one from an older generation is a miss. (Clearing a 100k-slot LRU cost
  * ~200 µs, paid on every write.) Stale entries age out of the LRU like any other.
  *

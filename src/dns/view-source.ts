@@ -8,7 +8,7 @@ import type { ZoneSetView } from '../zone/types.js';
 export interface ViewSource {
   /** The view to answer the next query from. */
   current(): ZoneSetView;
-  /** Calls `listener` after every swap. */
+  /** Calls `listener` after every swap (and every `invalidate`). */
   onSwap(listener: () => void): void;
 }
 
@@ -45,7 +45,7 @@ export class SwappableViewSource implements ViewSource {
    * The view is out of date. Listeners run now, so the response cache forgets answers
    * from the old view at once, and `refresh` runs before the next `current()`. It may
    * run after its owner has already brought the view up to date, so it must be a no-op
-   * then.
+   * then. One owner: a second call replaces the first one's `refresh`.
    */
   invalidate(refresh: () => void): void {
     this.#refresh = refresh;
