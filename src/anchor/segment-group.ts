@@ -151,6 +151,7 @@ export class SegmentGroup {
     this.#viewStale = false;
     this.#rebuildView();
   }
+
   get state(): SegmentState {
     return this.#state;
   }
@@ -371,17 +372,17 @@ export class SegmentGroup {
   }
 
   /**
-   * The view is rebuilt at the next setImmediate rather than inside the pass. Applying settled the
-   * writes' proposals, and their HTTP replies leave in the microtasks that follow, no
-   * longer behind a rebuild (~50 µs a write on the leader at one connection, of a write's
-   * ~1 ms): the rebuild then runs while the client reads its reply and sends the next
-   * write. Alternated A/B on 3-anchor groups: 1.02× writes/s at one connection (6 pairs),
-   * 1.02× at 64 (3 pairs), inside this machine's noise (bench/README.md, Registration).
-   * During a backlog the passes between two yields of the loop (YIELD_MS) share one
-   * rebuild.
-   * Nothing reads a stale view: `view` rebuilds first, and the anchor's DNS source reads
-   * it before it answers again (`onViewStale`), so a query sent after a write's 200 sees
-   * the write even when the apply ran late in an event-loop turn.
+   * The view is rebuilt at the next setImmediate rather than inside the pass. Applying
+   * settled the writes' proposals, and their HTTP replies leave in the microtasks that
+   * follow, no longer behind a rebuild (~50 µs a write on the leader at one connection,
+   * of a write's ~1 ms): the rebuild then runs while the client reads its reply and sends
+   * the next write. Alternated A/B on 3-anchor groups: 1.02× writes/s at one connection
+   * (6 pairs), 1.02× at 64 (3 pairs), inside this machine's noise (bench/README.md,
+   * Registration). During a backlog the passes between two yields of the loop (YIELD_MS)
+   * share one rebuild. Nothing reads a stale view: `view` rebuilds first, and the anchor's
+   * DNS source reads it before it answers again (`onViewStale`, published-views.ts), so a
+   * query sent after a write's 200 sees the write even when the apply ran late in an
+   * event-loop turn.
    */
   #markViewStale(): void {
     if (this.#viewStale) return;
@@ -393,7 +394,6 @@ export class SegmentGroup {
   readonly #refreshAfterTurn = (): void => {
     if (!this.#closed) this.refreshView();
   };
-
 
   #onSoftState(lead: NodeId, role: string): void {
     const wasLeader = this.#role === 'leader';
@@ -538,7 +538,7 @@ export class SegmentGroup {
   }
 }
 
-/** Committed entries applied per Ready: ~200 registrations, ~10 ms of apply (the view is rebuilt once per YIELD_MS). */
+/** Committed entries applied per Ready: ~200 registrations, ~10 ms of apply (the view waits for a yield). */
 const MAX_APPLY_BYTES_PER_READY = 64 * 1024;
 
 /** The longest the Ready loop holds the event loop before letting other work run. */
