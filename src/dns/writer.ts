@@ -85,7 +85,6 @@ export class MessageWriter {
     this.#entries = 0;
     this.#len = HEADER_SIZE;
     this.#questionNamed = false;
-    this.#targetAt = -1;
     if (question === null || q.questionEnd === 0) return;
     // A byte loop: a subarray per query is garbage, and the question is a few dozen bytes.
     for (let i = HEADER_SIZE; i < q.questionEnd; i++) b[i] = msg[i];
