@@ -13,6 +13,7 @@ import { getSystemErrorName } from 'node:util';
 import { SERVER_UDP_SIZE, UDP_RECEIVE_BUFFER_BYTES } from './constants.js';
 import { ipv6Text } from './ip-text.js';
 import { ipv4ToText } from '../zone/address.js';
+import { copyBytes } from './byte-copy.js';
 import type { UdpIntoHandler } from './handler.js';
 import type { UdpBatchBinding, UdpBatchHandle } from './udp-batch-binding.js';
 import type { UdpListener } from './udp-listener.js';
@@ -33,6 +34,9 @@ export class BatchUdpListener implements UdpListener {
    */
   readonly #query: Buffer;
   readonly #queryViews: Buffer[] = [];
+  /** DataViews of #input and #query for the copy between them (byte-copy.ts). */
+  readonly #inputView: DataView;
+  readonly #queryView: DataView;
   #handle: UdpBatchHandle | null = null;
   /** The last client seen and its text form: a load generator or resolver sends from few addresses. */
   readonly #lastAddress = new Int32Array(4);
@@ -54,6 +58,8 @@ export class BatchUdpListener implements UdpListener {
     this.#metaBytes = Buffer.alloc(native.BATCH * native.META_WORDS * 4);
     this.#meta = new Int32Array(this.#metaBytes.buffer, this.#metaBytes.byteOffset, native.BATCH * native.META_WORDS);
     this.#query = Buffer.alloc(native.IN_SLOT);
+    this.#inputView = new DataView(this.#input.buffer);
+    this.#queryView = new DataView(this.#query.buffer);
   }
 
   bind(host: string, port: number): Promise<number> {
@@ -99,12 +105,10 @@ export class BatchUdpListener implements UdpListener {
     }
   };
 
-  /** The datagram at `start` in the input, copied into #query (a byte loop: queries are short). */
+  /** The datagram at `start` in the input, copied into #query. */
   #queryAt(start: number, length: number): Buffer {
-    const input = this.#input;
-    const query = this.#query;
-    for (let i = 0; i < length; i++) query[i] = input[start + i];
-    return (this.#queryViews[length] ??= query.subarray(0, length));
+    copyBytes(this.#inputView, this.#input.byteOffset + start, this.#queryView, this.#query.byteOffset, length);
+    return (this.#queryViews[length] ??= this.#query.subarray(0, length));
   }
 
   /** The client address of the record at `m` as text, reusing the last one when it repeats. */

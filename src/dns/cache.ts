@@ -5,7 +5,7 @@
  * Key: the ASCII-lowercased wire qname, qtype, qclass, the EDNS shape (OPT present, DO)
  * and the size limit the response was built for (512…1232 over UDP, 65535 over TCP). Two
  * queries with equal keys get identical responses except for the ID, the question's
- * spelling (0x20) and the RD/CD bits copied from the query, which `patchInto` rewrites.
+ * spelling (0x20) and the RD/CD bits copied from the query, which `copyHitInto` rewrites.
  * Compression pointers stay valid because the question has the same length.
  *
  * What is stored: NOERROR, NXDOMAIN and REFUSED responses to well-formed QUERYs, truncated
@@ -27,21 +27,37 @@
  * flood, never enter the LRU, so they cost a hash and no insertion, eviction or retained
  * garbage, and the cached popular names are not pushed out by them.
  *
- * Stored form: the response bytes as a one-byte (latin1) string, a copy made once at
- * admission. A Buffer of the response as sent was a slice of Node's 8 KiB allocation pool,
- * and one live slice keeps its whole pool: at 100k names a dnsperf run grew external
- * memory from 10 to 57 MB and RSS by 41 MB. A string costs its length plus a header, and
- * a hit writes it straight into the reply.
+ * Stored form: bytes in one flat slab, a fixed place per slot, never a JavaScript object
+ * per entry. Each place holds the key, then the response without its question: the
+ * 12-byte header and what follows the question (the question is the query's own, copied
+ * from it on every hit, and is the same length for equal keys). Admitting a response is a
+ * copy into its slot's place and allocates nothing, so a cache that churns (a working set
+ * larger than the cache, the scale benchmark's 200k names of a 1M zone) leaves no
+ * survivors for the young-generation GC to copy and promote, and no old-generation garbage
+ * when the entry is evicted. A string per response did: at 1M names each scavenge copied
+ * ~2 MB of new entries and took 13–20 ms against 3–5 ms with the cache off, and those
+ * pauses were the p99 of a fixed-rate run (bench/HISTORY.md, Scale, twenty-first
+ * session). A response too long for a place (a large RRset: a headless service of many pods) gets a Buffer
+ * of its own outside the V8 heap; such answers are rare. The slab is zero-filled memory
+ * the kernel maps on first write, so a cache that holds little costs little.
  */
 import { Flag, HEADER_SIZE } from './constants.js';
 import { Doorkeeper } from './doorkeeper.js';
 import { HashSlotIndex } from './hash-slot-index.js';
 import { LruSlots } from './lru-slots.js';
+import { BufferView, copyBytes, sameBytes } from './byte-copy.js';
 import { NAME_KEY_SUFFIX_ROOM } from './scanner.js';
 import type { ScannedQuery } from './scanner.js';
 
 const RD_BYTE2 = Flag.RD >> 8;
 const CD_BYTE3 = Flag.CD;
+
+/**
+ * Bytes per slot in the slab: a key (a name of ~40–60 octets plus 8) and a response
+ * without its question (12-byte header, then an MCS answer's records: ~30–150 bytes) fit
+ * with room; 100,000 slots are 25 MiB at most, resident only as they fill.
+ */
+export const SLOT_BYTES = 256;
 
 /** Octets writeCacheKey appends to the name: a zero, type, class, EDNS shape, limit. */
 const KEY_SUFFIX = 8;
@@ -50,11 +66,20 @@ if (KEY_SUFFIX > NAME_KEY_SUFFIX_ROOM) throw new Error('cache: the scanner keeps
 export class ResponseCache {
   readonly #slots: LruSlots;
   readonly #index: HashSlotIndex;
-  /** Per slot: the key (one char per octet), its hash, the response's bytes, and the view generation it was built from. */
-  readonly #keys: string[] = [];
+  /** Per slot: the key's hash, its length, the response's length, and the view generation it was built from. */
   readonly #hashes: Int32Array;
-  readonly #responses: string[] = [];
+  readonly #keyLengths: Uint16Array;
+  readonly #lengths: Int32Array;
   readonly #generations: Int32Array;
+  /** SLOT_BYTES per slot: the key, then the response's header and what follows its question. */
+  readonly #slab: DataView;
+  /** The entries too long for their place, by slot (`#spilled[slot]` is 1 for them). */
+  readonly #large = new Map<number, DataView>();
+  readonly #spilled: Uint8Array;
+  /** Views of the buffers the caller passes: the same ones on every call from the UDP listener. */
+  readonly #keyView = new BufferView();
+  readonly #outView = new BufferView();
+  readonly #responseView = new BufferView();
   readonly #doorkeeper: Doorkeeper;
   #generation = 0;
   /** What the last lookup computed, for offer(): the key's hash and length, and the slot its hash had (-1: none). */
@@ -66,25 +91,60 @@ export class ResponseCache {
     this.#slots = new LruSlots(maxEntries);
     this.#index = new HashSlotIndex(maxEntries);
     this.#hashes = new Int32Array(maxEntries);
+    this.#keyLengths = new Uint16Array(maxEntries);
+    this.#lengths = new Int32Array(maxEntries);
     this.#generations = new Int32Array(maxEntries);
+    this.#slab = new DataView(new ArrayBuffer(maxEntries * SLOT_BYTES));
+    this.#spilled = new Uint8Array(maxEntries);
     this.#doorkeeper = new Doorkeeper(maxEntries);
   }
 
   /**
-   * The stored response (latin1, for patchInto) to `q` answered within `limit` bytes, or
-   * undefined. An entry from an older view is a miss; it stays until offer() overwrites
-   * it or it ages out.
+   * The length of the stored response to `q` answered within `limit` bytes, or -1. A hit
+   * is then written by copyHitInto. An entry from an older view is a miss; it stays until
+   * offer() overwrites it or it ages out.
    */
-  lookup(q: ScannedQuery, limit: number): string | undefined {
+  lookup(q: ScannedQuery, limit: number): number {
     const length = writeCacheKey(q, limit);
     const hash = hashKey(q.nameBytes, length);
     const slot = this.#index.get(hash);
     this.#lastHash = hash;
     this.#lastKeyLength = length;
     this.#lastSlot = slot;
-    if (slot < 0 || this.#generations[slot] !== this.#generation || !sameKey(this.#keys[slot]!, q.nameBytes, length)) return undefined;
+    if (slot < 0 || this.#generations[slot] !== this.#generation || this.#keyLengths[slot] !== length) return -1;
+    const key = q.nameBytes;
+    if (!sameBytes(this.#bytesOf(slot), this.#placeOf(slot), this.#keyView.of(key), key.byteOffset, length)) return -1;
     this.#slots.touch(slot);
-    return this.#responses[slot];
+    return this.#lengths[slot]!;
+  }
+
+  /** The RCODE (header bits) of the response the last lookup() found. */
+  hitRcode(): number {
+    const slot = this.#lastSlot;
+    return this.#bytesOf(slot).getUint8(this.#placeOf(slot) + this.#keyLengths[slot]! + 3) & 0xf;
+  }
+
+  /**
+   * Writes the response the last lookup() found into `out` at `at` as the answer to `msg`
+   * (scanned into `q`): the query's ID, the question as the query spelled it, and RD/CD
+   * copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6).
+   */
+  copyHitInto(msg: Uint8Array, q: ScannedQuery, out: Uint8Array, at: number): void {
+    const slot = this.#lastSlot;
+    const stored = this.#bytesOf(slot);
+    const header = this.#placeOf(slot) + this.#keyLengths[slot]!;
+    out[at] = msg[0]!;
+    out[at + 1] = msg[1]!;
+    out[at + 2] = (stored.getUint8(header + 2) & ~RD_BYTE2) | (msg[2]! & RD_BYTE2);
+    out[at + 3] = (stored.getUint8(header + 3) & ~CD_BYTE3) | (msg[3]! & CD_BYTE3);
+    const to = this.#outView.of(out);
+    const start = out.byteOffset + at;
+    copyBytes(stored, header + 4, to, start + 4, HEADER_SIZE - 4);
+    // The question from the query itself, a byte loop: a view of `msg`, which the TCP path
+    // passes anew each time, would be garbage per hit.
+    const questionEnd = q.questionEnd;
+    for (let i = HEADER_SIZE; i < questionEnd; i++) out[at + i] = msg[i]!;
+    copyBytes(stored, header + HEADER_SIZE, to, start + questionEnd, this.#lengths[slot]! - questionEnd);
   }
 
   /**
@@ -93,7 +153,10 @@ export class ResponseCache {
    * key's hash and slot are reused rather than computed again). It is stored (a copy) only
    * when the same key missed recently: the doorkeeper records this miss otherwise.
    */
-  offer(q: ScannedQuery, response: Buffer, length: number): void {
+  offer(q: ScannedQuery, response: Uint8Array, length: number): void {
+    const questionEnd = q.questionEnd;
+    // Every cacheable response carries the question; one that does not is not stored.
+    if (length < questionEnd) return;
     const hash = this.#lastHash;
     if (!this.#doorkeeper.admit(hash)) return;
     // The slot of this hash: the same key from an older view, or (rarely) another key
@@ -108,9 +171,42 @@ export class ResponseCache {
       this.#index.set(hash, slot);
       this.#hashes[slot] = hash;
     }
-    this.#keys[slot] = q.nameBytes.toString('latin1', 0, this.#lastKeyLength);
+    const keyLength = this.#lastKeyLength;
+    const stored = this.#claimPlace(slot, keyLength + HEADER_SIZE + length - questionEnd);
+    const to = this.#placeOf(slot);
+    const key = q.nameBytes;
+    copyBytes(this.#keyView.of(key), key.byteOffset, stored, to, keyLength);
+    const from = this.#responseView.of(response);
+    copyBytes(from, response.byteOffset, stored, to + keyLength, HEADER_SIZE);
+    copyBytes(from, response.byteOffset + questionEnd, stored, to + keyLength + HEADER_SIZE, length - questionEnd);
+    this.#keyLengths[slot] = keyLength;
+    this.#lengths[slot] = length;
     this.#generations[slot] = this.#generation;
-    this.#responses[slot] = response.toString('latin1', 0, length);
+  }
+
+  /** Where `slot`'s entry lives: the slab, or its own buffer when it was too long. */
+  #bytesOf(slot: number): DataView {
+    return this.#spilled[slot] === 0 ? this.#slab : this.#large.get(slot)!;
+  }
+
+  /** The offset of `slot`'s entry in #bytesOf(slot). */
+  #placeOf(slot: number): number {
+    return this.#spilled[slot] === 0 ? slot * SLOT_BYTES : 0;
+  }
+
+  /** Makes room for `bytes` of entry at `slot`: its place in the slab, or a buffer of its own. */
+  #claimPlace(slot: number, bytes: number): DataView {
+    if (bytes <= SLOT_BYTES) {
+      if (this.#spilled[slot] === 1) {
+        this.#spilled[slot] = 0;
+        this.#large.delete(slot);
+      }
+      return this.#slab;
+    }
+    const own = new DataView(new ArrayBuffer(bytes));
+    this.#large.set(slot, own);
+    this.#spilled[slot] = 1;
+    return own;
   }
 
   /**
@@ -144,27 +240,6 @@ export function writeCacheKey(q: ScannedQuery, limit: number): number {
   b[at++] = limit >> 8;
   b[at++] = limit & 0xff;
   return at;
-}
-
-function sameKey(stored: string, bytes: Uint8Array, length: number): boolean {
-  if (stored.length !== length) return false;
-  for (let i = 0; i < length; i++) if (stored.charCodeAt(i) !== bytes[i]) return false;
-  return true;
-}
-
-/**
- * Copies `cached` into `out` at `at` and makes it the answer to `msg`: the query's ID, the
- * question bytes as the query spelled them, and RD/CD copied (RFC 1035 §4.1.1, RFC 4035
- * §3.1.6).
- */
-export function patchInto(cached: string, msg: Uint8Array, q: ScannedQuery, out: Buffer, at: number): void {
-  out.write(cached, at, cached.length, 'latin1');
-  out[at] = msg[0];
-  out[at + 1] = msg[1];
-  out[at + 2] = (cached.charCodeAt(2) & ~RD_BYTE2) | (msg[2] & RD_BYTE2);
-  out[at + 3] = (cached.charCodeAt(3) & ~CD_BYTE3) | (msg[3] & CD_BYTE3);
-  // A byte loop: a subarray of the question would be garbage on every hit.
-  for (let i = HEADER_SIZE; i < q.questionEnd; i++) out[at + i] = msg[i];
 }
 
 /**

@@ -12,7 +12,8 @@ import {
   TCP_MAX_MESSAGE, TYPE_AXFR, TYPE_IXFR, TYPE_OPT,
 } from './constants.js';
 import type { Transport } from './constants.js';
-import { ResponseCache, patchInto } from './cache.js';
+import { ResponseCache } from './cache.js';
+import { BufferView, copyBytes } from './byte-copy.js';
 import { ScannedQuery, ScanStatus, scanQuery } from './scanner.js';
 import { MessageWriter } from './writer.js';
 import type { DnsMetrics } from './metrics.js';
@@ -66,8 +67,11 @@ export class Responder {
   #client = '';
   /** The RCODE of the last response (extended RCODEs included), for metrics and logs. */
   lastRcode = 0;
-  /** The cached response #answer found, or null when the reply is in the writer. */
-  #hit: string | null = null;
+  /** Views for copying a built reply out: the same writer and reply buffers on every UDP call. */
+  readonly #builtView = new BufferView();
+  readonly #outView = new BufferView();
+  /** Whether #answer found the response in the cache (else the reply is in the writer). */
+  #hit = false;
 
   constructor(options: ResponderOptions) {
     const size = options.cacheSize ?? DEFAULT_CACHE_SIZE;
@@ -117,32 +121,33 @@ export class Responder {
   #answer(msg: Buffer, transport: Transport, family: 4 | 6, client: string): number {
     const q = this.query;
     this.#client = client;
-    this.#hit = null;
+    this.#hit = false;
     if (scanQuery(msg, q) === ScanStatus.Drop) return -1;
     this.#metrics?.request(transport, family, q.qtype);
     if (q.status !== ScanStatus.Ok || q.ednsVersion !== 0 || this.#cache === null) return this.#build(msg, q, transport, false);
     const limit = responseLimit(q, transport);
     const cached = this.#cache.lookup(q, limit);
-    if (cached === undefined) {
+    if (cached < 0) {
       this.#metrics?.cacheMiss();
       return this.#build(msg, q, transport, true);
     }
     this.#metrics?.cacheHit();
-    this.#hit = cached;
-    this.lastRcode = cached.charCodeAt(3) & 0xf;
-    return cached.length;
+    this.#hit = true;
+    this.lastRcode = this.#cache.hitRcode();
+    return cached;
   }
 
   /** Copies the response #answer produced into `out` at `at`. */
   #copyOut(msg: Buffer, out: Buffer, at: number): void {
-    if (this.#hit !== null) {
-      patchInto(this.#hit, msg, this.query, out, at);
+    const cache = this.#cache;
+    if (this.#hit && cache !== null) {
+      cache.copyHitInto(msg, this.query, out, at);
       return;
     }
     const w = this.#writer;
-    // A byte loop rather than Buffer#copy, which makes a view of the source per call.
+    // Not Buffer#copy, which makes a view of the source per call (byte-copy.ts).
     const built = w.buf;
-    for (let i = 0; i < w.length; i++) out[at + i] = built[i];
+    copyBytes(this.#builtView.of(built), built.byteOffset, this.#outView.of(out), out.byteOffset + at, w.length);
   }
 
   /**
