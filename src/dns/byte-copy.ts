@@ -24,16 +24,17 @@ export function sameBytes(a: DataView, aAt: number, b: DataView, bAt: number, le
 
 /**
  * A DataView over the whole ArrayBuffer of the bytes last given, made again only when
- * the buffer changes: the batched UDP listener hands the same query and reply buffers on
- * every call. Offsets into the view are the bytes' own plus their `byteOffset`.
+ * other bytes are given: the batched UDP listener hands the same query and reply buffers
+ * on every call. Offsets into the view are the bytes' own plus their `byteOffset`. The
+ * check is on the Uint8Array itself: reading its `buffer` on every call cost more.
  */
 export class BufferView {
-  #buffer: ArrayBufferLike | null = null;
+  #bytes: Uint8Array | null = null;
   #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
   of(bytes: Uint8Array): DataView<ArrayBufferLike> {
-    if (bytes.buffer !== this.#buffer) {
-      this.#buffer = bytes.buffer;
+    if (bytes !== this.#bytes) {
+      this.#bytes = bytes;
       this.#view = new DataView(bytes.buffer);
     }
     return this.#view;

@@ -55,7 +55,7 @@ const CD_BYTE3 = Flag.CD;
 /**
  * Bytes per slot in the slab: a key (a name of ~40–60 octets plus 8) and a response
  * without its question (12-byte header, then an MCS answer's records: ~30–150 bytes) fit
- * with room; 100,000 slots are 25 MiB at most, resident only as they fill.
+ * with room; the default 262,144 slots are 64 MiB at most, resident only as they fill.
  */
 export const SLOT_BYTES = 256;
 

@@ -32,7 +32,7 @@ export interface DnsServerOptions extends TcpOptions {
   metrics?: Registry | DnsMetrics;
   /** Log every query: `true` logs through `logger`. Off by default. */
   queryLog?: Logger | boolean;
-  /** Response cache entries; 0 disables the cache. Default 100,000. */
+  /** Response cache entries; 0 disables the cache. Default DEFAULT_CACHE_SIZE (262,144). */
   cacheSize?: number;
   /** Per-client answer order (MCS locality and rotation); see AnswerShaper. */
   shaper?: AnswerShaper;
