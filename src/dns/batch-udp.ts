@@ -95,8 +95,9 @@ export class BatchUdpListener implements UdpListener {
       const m = slot * META_WORDS;
       const length = meta[m];
       // A datagram longer than IN_SLOT (4 KiB) was cut by the kernel: no query is that
-      // long, so it is dropped like any other message that cannot be parsed.
-      if (length < 0) continue;
+      // long, so it is dropped like any other message that cannot be parsed. (A length
+      // beyond the slot cannot come from the addon; the check keeps the copy in bounds.)
+      if (length < 0 || length > IN_SLOT) continue;
       const start = slot * IN_SLOT;
       // The reply is written straight into its slot (OUT_SLOT 4 KiB ≥ SERVER_UDP_SIZE).
       const replyLength = this.#handler(this.#queryAt(start, length), this.#family, this.#client(m), this.#output, slot * OUT_SLOT);

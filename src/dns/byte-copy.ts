@@ -7,17 +7,22 @@
  * same 150 bytes, measured on this machine (bench/HISTORY.md, Scale, twenty-first session).
  */
 
-/** Copies `length` bytes from `from` at `fromAt` to `to` at `toAt` (offsets into each view's buffer). */
+/**
+ * Copies `length` bytes from `from` at `fromAt` to `to` at `toAt` (offsets into each view's
+ * buffer). The views span whole ArrayBuffers (Node's shared 8 KiB pool, a batch of reply
+ * slots), so a write past the caller's bytes would land in a neighbour's: callers check
+ * their bounds first. Words are little-endian on both sides, the CPU's own order.
+ */
 export function copyBytes(from: DataView, fromAt: number, to: DataView, toAt: number, length: number): void {
   let i = 0;
-  for (; i + 4 <= length; i += 4) to.setUint32(toAt + i, from.getUint32(fromAt + i));
+  for (; i + 4 <= length; i += 4) to.setUint32(toAt + i, from.getUint32(fromAt + i, true), true);
   for (; i < length; i++) to.setUint8(toAt + i, from.getUint8(fromAt + i));
 }
 
 /** Whether `length` bytes of `a` at `aAt` equal those of `b` at `bAt`. */
 export function sameBytes(a: DataView, aAt: number, b: DataView, bAt: number, length: number): boolean {
   let i = 0;
-  for (; i + 4 <= length; i += 4) if (a.getUint32(aAt + i) !== b.getUint32(bAt + i)) return false;
+  for (; i + 4 <= length; i += 4) if (a.getUint32(aAt + i, true) !== b.getUint32(bAt + i, true)) return false;
   for (; i < length; i++) if (a.getUint8(aAt + i) !== b.getUint8(bAt + i)) return false;
   return true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseCache, SLOT_BYTES, writeCacheKey } from './cache.js';
+import { ResponseCache, SLOT_BYTES, SPILL_BUDGET_BYTES, writeCacheKey } from './cache.js';
 import { HEADER_SIZE } from './constants.js';
 import { ScannedQuery, scanQuery } from './scanner.js';
 import { buildQuery } from './testing/wire.js';
@@ -163,6 +163,70 @@ describe('ResponseCache', () => {
     store(cache, big, responseTo(big, records));
     expect(served(cache, big)).toEqual(responseTo(big, records));
     expect(served(cache, small)).toBeUndefined();
+  });
+
+  it('writes into a buffer that starts inside a larger one, and refuses one too short', () => {
+    const cache = new ResponseCache(4);
+    const k = ask('k.example.');
+    const response = responseTo(k, [1, 2, 3, 4, 5, 6, 7]);
+    store(cache, k, response);
+    const backing = Buffer.alloc(200, 0xee);
+    const out = backing.subarray(13, 13 + response.length + 5);
+    expect(cache.lookup(k.q, 512)).toBe(response.length);
+    expect(cache.copyHitInto(k.msg, k.q, out, 5)).toBe(true);
+    expect(out.subarray(5)).toEqual(response);
+    expect(backing.subarray(0, 18).every((b) => b === 0xee)).toBe(true);
+    expect(backing.subarray(13 + out.length).every((b) => b === 0xee)).toBe(true);
+    const short = Buffer.alloc(response.length - 1, 0xee);
+    expect(cache.copyHitInto(k.msg, k.q, short, 0)).toBe(false);
+    expect(short.every((b) => b === 0xee)).toBe(true);
+  });
+
+  it('reads no hit after a miss', () => {
+    const cache = new ResponseCache(4);
+    const k = ask('k.');
+    store(cache, k, responseTo(k, [1]));
+    expect(cache.lookup(k.q, 512)).toBeGreaterThan(0);
+    expect(cache.lookup(ask('other.').q, 512)).toBe(-1);
+    expect(() => cache.hitRcode()).toThrow(/missed/);
+    expect(() => cache.copyHitInto(k.msg, k.q, Buffer.alloc(100), 0)).toThrow(/missed/);
+  });
+
+  it('reuses a long answer\'s buffer for the next long one that fits, and counts what it holds', () => {
+    const cache = new ResponseCache(1);
+    const k = ask('long.example.');
+    const long = Array.from({ length: SLOT_BYTES * 2 }, (_, i) => i & 0xff);
+    store(cache, k, responseTo(k, long));
+    const held = cache.spilledBytes;
+    expect(held).toBeGreaterThan(SLOT_BYTES * 2);
+    cache.clear(); // the entry is stale; its slot and buffer are reused by the next answer
+    const shorter = long.slice(0, SLOT_BYTES + 10).reverse();
+    missThenOffer(cache, k, responseTo(k, shorter));
+    expect(served(cache, k)).toEqual(responseTo(k, shorter));
+    expect(cache.spilledBytes).toBe(held);
+    const longer = Array.from({ length: SLOT_BYTES * 3 }, (_, i) => (i * 7) & 0xff);
+    store(cache, k, responseTo(k, longer));
+    expect(served(cache, k)).toEqual(responseTo(k, longer));
+    expect(cache.spilledBytes).toBeGreaterThan(SLOT_BYTES * 3);
+    store(cache, k, responseTo(k, [1]));
+    expect(cache.spilledBytes).toBe(0);
+  });
+
+  it('stores long answers only within its budget, and serves those it kept', () => {
+    const records = Array.from({ length: 60_000 }, (_, i) => i & 0xff);
+    const count = Math.ceil(SPILL_BUDGET_BYTES / 60_000) + 20;
+    const cache = new ResponseCache(count + 10);
+    const asked = Array.from({ length: count }, (_, i) => ask(`big-${i}.example.`));
+    for (const a of asked) store(cache, a, responseTo(a, records), 65_535);
+    expect(cache.spilledBytes).toBeLessThanOrEqual(SPILL_BUDGET_BYTES);
+    const kept = asked.filter((a) => cache.lookup(a.q, 65_535) >= 0);
+    expect(kept.length).toBeGreaterThan(count - 30);
+    expect(kept.length).toBeLessThan(count);
+    expect(served(cache, kept[kept.length - 1]!, 65_535)).toEqual(responseTo(kept[kept.length - 1]!, records));
+    // A short answer still has its place in the slab.
+    const small = ask('small.example.');
+    store(cache, small, responseTo(small, [5]));
+    expect(served(cache, small)).toEqual(responseTo(small, [5]));
   });
 
   it('fills a place exactly: key, header and records of SLOT_BYTES in all', () => {

@@ -37,8 +37,10 @@
  * when the entry is evicted. A string per response did: at 1M names each scavenge copied
  * ~2 MB of new entries and took 13–20 ms against 3–5 ms with the cache off, and those
  * pauses were the p99 of a fixed-rate run (bench/HISTORY.md, Scale, twenty-first
- * session). A response too long for a place (a large RRset: a headless service of many pods) gets a Buffer
- * of its own outside the V8 heap; such answers are rare. The slab is zero-filled memory
+ * session). A response too long for a place (a large RRset: a headless service of many
+ * pods) gets an ArrayBuffer of its own, reused by the slot's next long answer, within a
+ * budget (SPILL_BUDGET_BYTES) so that a flood of long names cannot make the cache grow
+ * without bound or allocate per admission; past it, a long answer is not stored. The slab is zero-filled memory
  * the kernel maps on first write, so a cache that holds little costs little.
  */
 import { Flag, HEADER_SIZE } from './constants.js';
@@ -59,6 +61,9 @@ const CD_BYTE3 = Flag.CD;
  */
 export const SLOT_BYTES = 256;
 
+/** Most bytes all entries too long for their place may hold together (see above). */
+export const SPILL_BUDGET_BYTES = 16 * 1024 * 1024;
+
 /** Octets writeCacheKey appends to the name: a zero, type, class, EDNS shape, limit. */
 const KEY_SUFFIX = 8;
 if (KEY_SUFFIX > NAME_KEY_SUFFIX_ROOM) throw new Error('cache: the scanner keeps too little room for the key suffix');
@@ -76,6 +81,8 @@ export class ResponseCache {
   /** The entries too long for their place, by slot (`#spilled[slot]` is 1 for them). */
   readonly #large = new Map<number, DataView>();
   readonly #spilled: Uint8Array;
+  /** The bytes of the ArrayBuffers in #large, against SPILL_BUDGET_BYTES. */
+  #spilledBytes = 0;
   /** Views of the buffers the caller passes: the same ones on every call from the UDP listener. */
   readonly #keyView = new BufferView();
   readonly #outView = new BufferView();
@@ -86,6 +93,8 @@ export class ResponseCache {
   #lastHash = 0;
   #lastKeyLength = 0;
   #lastSlot = -1;
+  /** The slot the last lookup() found, or -1 when it missed: what hitRcode() and copyHitInto() read. */
+  #hitSlot = -1;
 
   constructor(maxEntries: number) {
     this.#slots = new LruSlots(maxEntries);
@@ -111,26 +120,30 @@ export class ResponseCache {
     this.#lastHash = hash;
     this.#lastKeyLength = length;
     this.#lastSlot = slot;
+    this.#hitSlot = -1;
     if (slot < 0 || this.#generations[slot] !== this.#generation || this.#keyLengths[slot] !== length) return -1;
     const key = q.nameBytes;
     if (!sameBytes(this.#bytesOf(slot), this.#placeOf(slot), this.#keyView.of(key), key.byteOffset, length)) return -1;
     this.#slots.touch(slot);
+    this.#hitSlot = slot;
     return this.#lengths[slot]!;
   }
 
   /** The RCODE (header bits) of the response the last lookup() found. */
   hitRcode(): number {
-    const slot = this.#lastSlot;
+    const slot = this.#checkedHit();
     return this.#bytesOf(slot).getUint8(this.#placeOf(slot) + this.#keyLengths[slot]! + 3) & 0xf;
   }
 
   /**
    * Writes the response the last lookup() found into `out` at `at` as the answer to `msg`
    * (scanned into `q`): the query's ID, the question as the query spelled it, and RD/CD
-   * copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6).
+   * copied (RFC 1035 §4.1.1, RFC 4035 §3.1.6). Returns false, writing nothing, when the
+   * response does not fit in `out` at `at` (callers give room for it: never expected).
    */
-  copyHitInto(msg: Uint8Array, q: ScannedQuery, out: Uint8Array, at: number): void {
-    const slot = this.#lastSlot;
+  copyHitInto(msg: Uint8Array, q: ScannedQuery, out: Uint8Array, at: number): boolean {
+    const slot = this.#checkedHit();
+    if (at < 0 || at + this.#lengths[slot]! > out.length) return false;
     const stored = this.#bytesOf(slot);
     const header = this.#placeOf(slot) + this.#keyLengths[slot]!;
     out[at] = msg[0]!;
@@ -140,11 +153,12 @@ export class ResponseCache {
     const to = this.#outView.of(out);
     const start = out.byteOffset + at;
     copyBytes(stored, header + 4, to, start + 4, HEADER_SIZE - 4);
-    // The question from the query itself, a byte loop: a view of `msg`, which the TCP path
-    // passes anew each time, would be garbage per hit.
+    // The question from the query itself, a byte loop: on the TCP path `msg` differs from
+    // call to call, and a view of it would be made each time.
     const questionEnd = q.questionEnd;
     for (let i = HEADER_SIZE; i < questionEnd; i++) out[at + i] = msg[i]!;
     copyBytes(stored, header + HEADER_SIZE, to, start + questionEnd, this.#lengths[slot]! - questionEnd);
+    return true;
   }
 
   /**
@@ -157,8 +171,11 @@ export class ResponseCache {
     const questionEnd = q.questionEnd;
     // Every cacheable response carries the question; one that does not is not stored.
     if (length < questionEnd) return;
+    const keyLength = this.#lastKeyLength;
+    const bytes = keyLength + HEADER_SIZE + length - questionEnd;
     const hash = this.#lastHash;
     if (!this.#doorkeeper.admit(hash)) return;
+    if (bytes > SLOT_BYTES && !this.#spillFits(this.#lastSlot, bytes)) return;
     // The slot of this hash: the same key from an older view, or (rarely) another key
     // with the same 32-bit hash, which this one replaces.
     let slot = this.#lastSlot;
@@ -171,8 +188,7 @@ export class ResponseCache {
       this.#index.set(hash, slot);
       this.#hashes[slot] = hash;
     }
-    const keyLength = this.#lastKeyLength;
-    const stored = this.#claimPlace(slot, keyLength + HEADER_SIZE + length - questionEnd);
+    const stored = this.#claimPlace(slot, bytes);
     const to = this.#placeOf(slot);
     const key = q.nameBytes;
     copyBytes(this.#keyView.of(key), key.byteOffset, stored, to, keyLength);
@@ -182,6 +198,13 @@ export class ResponseCache {
     this.#keyLengths[slot] = keyLength;
     this.#lengths[slot] = length;
     this.#generations[slot] = this.#generation;
+  }
+
+  /** The slot of the last lookup's hit; throws (SERVFAIL in the responder) after a miss. */
+  #checkedHit(): number {
+    const slot = this.#hitSlot;
+    if (slot < 0) throw new Error('cache: no hit to read (the last lookup missed)');
+    return slot;
   }
 
   /** Where `slot`'s entry lives: the slab, or its own buffer when it was too long. */
@@ -194,19 +217,43 @@ export class ResponseCache {
     return this.#spilled[slot] === 0 ? slot * SLOT_BYTES : 0;
   }
 
-  /** Makes room for `bytes` of entry at `slot`: its place in the slab, or a buffer of its own. */
+  /**
+   * Whether an entry of `bytes` (too long for a place) may be stored at `slot` (-1: a slot
+   * not yet chosen) within SPILL_BUDGET_BYTES, counting the buffer the slot already has.
+   */
+  #spillFits(slot: number, bytes: number): boolean {
+    const own = slot >= 0 && this.#spilled[slot] === 1 ? this.#large.get(slot)!.byteLength : 0;
+    return bytes <= own || this.#spilledBytes - own + bytes <= SPILL_BUDGET_BYTES;
+  }
+
+  /**
+   * Makes room for `bytes` of entry at `slot`: its place in the slab, or a buffer of its
+   * own, the slot's previous one when that is long enough.
+   */
   #claimPlace(slot: number, bytes: number): DataView {
+    const old = this.#spilled[slot] === 1 ? this.#large.get(slot)! : undefined;
     if (bytes <= SLOT_BYTES) {
-      if (this.#spilled[slot] === 1) {
-        this.#spilled[slot] = 0;
-        this.#large.delete(slot);
-      }
+      if (old !== undefined) this.#dropSpill(slot, old);
       return this.#slab;
     }
+    if (old !== undefined && old.byteLength >= bytes) return old;
+    if (old !== undefined) this.#dropSpill(slot, old);
     const own = new DataView(new ArrayBuffer(bytes));
     this.#large.set(slot, own);
     this.#spilled[slot] = 1;
+    this.#spilledBytes += bytes;
     return own;
+  }
+
+  #dropSpill(slot: number, old: DataView): void {
+    this.#spilled[slot] = 0;
+    this.#large.delete(slot);
+    this.#spilledBytes -= old.byteLength;
+  }
+
+  /** Bytes held by entries too long for their place (for tests and metrics). */
+  get spilledBytes(): number {
+    return this.#spilledBytes;
   }
 
   /**

@@ -190,6 +190,27 @@ describe('Responder: cache', () => {
   });
 });
 
+describe('Responder: cached replies are the replies it would build', () => {
+  it('answers from the cache byte for byte as without one, over UDP and TCP', () => {
+    const built = responder(0).r;
+    const cached = responder().r;
+    const questions: QuerySpec[] = [
+      { name: 'host.example.', id: 1 }, { name: 'HoSt.ExAmPlE.', id: 2, flags: 0x0110 },
+      { name: 'nope.example.', edns: { do: true } }, { name: 'big.example.', qtype: 16 },
+      { name: 'big.example.', qtype: 16, edns: { size: 4096 } }, { name: 'example.', qtype: 6, edns: {} },
+    ];
+    for (let pass = 0; pass < 3; pass++) {
+      for (const [i, spec] of questions.entries()) {
+        for (const transport of ['udp', 'tcp'] as const) {
+          const msg = buildQuery({ ...spec, id: 100 * pass + i });
+          expect(cached.respond(msg, transport, 4)).toEqual(built.respond(msg, transport, 4));
+        }
+      }
+    }
+    expect(cached.cachedResponses).toBeGreaterThanOrEqual(questions.length);
+  });
+});
+
 describe('Responder: replies written into a caller buffer (batched UDP)', () => {
   it('writes the bytes of a freshly built reply, built or cached, at the offset, and nothing beyond them', () => {
     const r = responder(0).r; // no cache: every reply built

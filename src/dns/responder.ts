@@ -101,8 +101,7 @@ export class Responder {
     const prefix = transport === 'tcp' ? 2 : 0;
     const out = Buffer.allocUnsafe(prefix + length);
     if (prefix !== 0) out.writeUInt16BE(length, 0);
-    this.#copyOut(msg, out, prefix);
-    return out;
+    return this.#copyOut(msg, out, prefix) ? out : null;
   }
 
   /**
@@ -112,7 +111,7 @@ export class Responder {
    */
   respondInto(msg: Buffer, family: 4 | 6, client: string, out: Buffer, at: number): number {
     const length = this.#answer(msg, 'udp', family, client);
-    if (length >= 0) this.#copyOut(msg, out, at);
+    if (length < 0 || !this.#copyOut(msg, out, at)) return -1;
     return length;
   }
 
@@ -139,17 +138,20 @@ export class Responder {
     return cached;
   }
 
-  /** Copies the response #answer produced into `out` at `at`. */
-  #copyOut(msg: Buffer, out: Buffer, at: number): void {
+  /**
+   * Copies the response #answer produced into `out` at `at`; false, with nothing written,
+   * when it does not fit there. The copies go through views of whole ArrayBuffers, so this
+   * check is what keeps a broken length from writing into a neighbouring buffer.
+   */
+  #copyOut(msg: Buffer, out: Buffer, at: number): boolean {
     const cache = this.#cache;
-    if (this.#hit && cache !== null) {
-      cache.copyHitInto(msg, this.query, out, at);
-      return;
-    }
+    if (this.#hit && cache !== null) return cache.copyHitInto(msg, this.query, out, at);
     const w = this.#writer;
+    if (at < 0 || at + w.length > out.length) return false;
     // Not Buffer#copy, which makes a view of the source per call (byte-copy.ts).
     const built = w.buf;
     copyBytes(this.#builtView.of(built), built.byteOffset, this.#outView.of(out), out.byteOffset + at, w.length);
+    return true;
   }
 
   /**
