@@ -4,7 +4,7 @@
  * the young-generation GC must then collect, and its pauses are the latency tail), and a
  * byte loop over typed arrays ran at ~1.9 ns a byte (285 ns for a 150-byte answer). A
  * DataView moves four bytes a step and, once optimised, allocates nothing: 73 ns for the
- * same 150 bytes, measured on this machine (bench/HISTORY.md, Scale, twenty-first session).
+ * same 150 bytes, measured on this machine (bench/README.md, Scale, twenty-first session).
  */
 
 /**

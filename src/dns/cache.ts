@@ -12,8 +12,8 @@
  * ones included (their bytes are fixed by the key's size limit, and caching them makes a
  * small-buffer flood cheap). Not stored: SERVFAIL (a transient state, such as before the
  * first apply), FORMERR/NOTIMP/BADVERS (not worth it, and they depend on more than the key).
- * A view swap (or `invalidate`, view-source.ts) invalidates every entry in O(1): entries carry the generation they were
- * built in, and one from an older generation is a miss. (Clearing a 100k-slot LRU cost
+ * A view swap (or `invalidate`, view-source.ts) invalidates every entry in O(1): entries
+ * carry the generation they were built in, and one from an older generation is a miss. (Clearing a 100k-slot LRU cost
  * ~200 µs, paid on every write.) Stale entries age out of the LRU like any other.
  *
  * Lookup: the key is written as bytes after the scanned name (`ScannedQuery.nameBytes`)
@@ -35,13 +35,14 @@
  * larger than the cache, the scale benchmark's 200k names of a 1M zone) leaves no
  * survivors for the young-generation GC to copy and promote, and no old-generation garbage
  * when the entry is evicted. A string per response did: at 1M names each scavenge copied
- * ~2 MB of new entries and took 13–20 ms against 3–5 ms with the cache off, and those
- * pauses were the p99 of a fixed-rate run (bench/HISTORY.md, Scale, twenty-first
+ * ~2 MB of new entries and took up to 22 ms against 3–5 ms with the cache off, and those
+ * pauses were the p99 of a fixed-rate run (bench/README.md, Scale, twenty-first
  * session). A response too long for a place (a large RRset: a headless service of many
  * pods) gets an ArrayBuffer of its own, reused by the slot's next long answer, within a
  * budget (SPILL_BUDGET_BYTES) so that a flood of long names cannot make the cache grow
- * without bound or allocate per admission; past it, a long answer is not stored. The slab is zero-filled memory
- * the kernel maps on first write, so a cache that holds little costs little.
+ * without bound or allocate per admission; past it, a long answer is not stored. The slab
+ * is zero-filled memory the kernel maps on first write, so a cache that holds little
+ * costs little.
  */
 import { Flag, HEADER_SIZE } from './constants.js';
 import { Doorkeeper } from './doorkeeper.js';
@@ -251,7 +252,7 @@ export class ResponseCache {
     this.#spilledBytes -= old.byteLength;
   }
 
-  /** Bytes held by entries too long for their place (for tests and metrics). */
+  /** Bytes held by entries too long for their place (read by the tests). */
   get spilledBytes(): number {
     return this.#spilledBytes;
   }
