@@ -13,8 +13,9 @@
  * small-buffer flood cheap). Not stored: SERVFAIL (a transient state, such as before the
  * first apply), FORMERR/NOTIMP/BADVERS (not worth it, and they depend on more than the key).
  * A view swap (or `invalidate`, view-source.ts) invalidates every entry in O(1): entries
- * carry the generation they were built in, and one from an older generation is a miss. (Clearing a 100k-slot LRU cost
- * ~200 µs, paid on every write.) Stale entries age out of the LRU like any other.
+ * carry the generation they were built in, and one from an older generation is a miss.
+ * (Clearing a 100k-slot LRU cost ~200 µs, paid on every write.) Stale entries age out of
+ * the LRU like any other.
  *
  * Lookup: the key is written as bytes after the scanned name (`ScannedQuery.nameBytes`)
  * and hashed; a HashSlotIndex gives the slot, whose stored key is then compared byte for
