@@ -31,6 +31,8 @@ interface Member {
   readonly events: string[];
   /** Answers from this member's published views. */
   readonly dns: Responder;
+  /** Appends without entries this member sent (the commit broadcast, or probes). */
+  emptyAppends: number;
 }
 
 const dirs: string[] = [];
@@ -40,7 +42,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function startGroup(): Promise<Member[]> {
+async function startGroup(commitHoldMs?: number): Promise<Member[]> {
   const members: Member[] = [];
   const deliver = (messages: readonly Message[]) => {
     for (const m of messages) setImmediate(() => members.find((x) => x.id === m.to)?.group.step(m));
@@ -66,7 +68,9 @@ async function startGroup(): Promise<Member[]> {
       baseSerial: 1,
       storage,
       timing: { tickMs: 10, electionTicks: 10, heartbeatTicks: 1 },
+      commitHoldMs,
       send: (messages) => {
+        member.emptyAppends += messages.filter((m) => m.type === MessageType.MsgApp && m.entries.length === 0).length;
         const last = Math.max(0, ...messages.filter((m) => m.type === MessageType.MsgApp).flatMap((m) => (m.entries ?? []).map((e) => e.index)));
         if (last > 0) events.push(`send ${last}`);
         deliver(messages);
@@ -82,7 +86,8 @@ async function startGroup(): Promise<Member[]> {
       logger: createLogger('silent'),
       random: Math.random,
     });
-    members.push({ id, wal, group, events, dns: new Responder({ source: views.source }) });
+    const member: Member = { id, wal, group, events, dns: new Responder({ source: views.source }), emptyAppends: 0 };
+    members.push(member);
   }
   return members;
 }
@@ -128,6 +133,9 @@ function appendsFollowTheirSave(events: readonly string[]): boolean {
   }
   return true;
 }
+
+/** Every member has applied the write of service `s<n>`. */
+const everyoneHas = (members: Member[], n: number) => members.every((m) => m.group.state.service(`demo/s${n}`) !== undefined);
 
 describe('SegmentGroup, three members in one process', () => {
   it('commits one write at a time on every member, the leader handing its own write to the disk before its appends leave', async () => {
@@ -189,5 +197,36 @@ describe('SegmentGroup, three members in one process', () => {
     await leader.group.propose(register(9));
     expect(leader.events.at(-1)).toBe('stale'); // what the reply would overtake
     expect(ask(leader, name)).toEqual({ rcode: Rcode.NOERROR, addresses: ['10.0.0.9'] });
+  });
+
+  it('while writes stream, lets the next write\'s append carry each commit, and sends the last one after the hold', async () => {
+    const holdMs = 1000; // long, so that no write of the stream outlasts it on a slow disk
+    const members = await startGroup(holdMs);
+    const leader = await readyLeader(members);
+    leader.emptyAppends = 0;
+    for (let n = 1; n <= 8; n++) await leader.group.propose(register(n));
+    // The first write is not part of a stream: its commit went to both followers at once.
+    // The next six rode on the appends of the writes after them; the last one's is held.
+    expect(leader.emptyAppends).toBe(2);
+    expect(everyoneHas(members, 8)).toBe(false);
+    // No ticks run here, so no heartbeat carries it: the hold's own timer sends it.
+    await expect.poll(() => everyoneHas(members, 8), { timeout: 10_000, interval: 20 }).toBe(true);
+    expect(leader.emptyAppends).toBe(4);
+  });
+
+  it('broadcasts every commit at once with no hold', async () => {
+    const members = await startGroup(0);
+    const leader = await readyLeader(members);
+    leader.emptyAppends = 0;
+    for (let n = 1; n <= 8; n++) await leader.group.propose(register(n));
+    expect(leader.emptyAppends).toBe(16);
+    await expect.poll(() => everyoneHas(members, 8), { timeout: 5000, interval: 5 }).toBe(true);
+  });
+
+  it('sends a lone write\'s commit at once, however long the hold', async () => {
+    const members = await startGroup(60_000);
+    const leader = await readyLeader(members);
+    await leader.group.propose(register(3));
+    await expect.poll(() => everyoneHas(members, 3), { timeout: 5000, interval: 5 }).toBe(true);
   });
 });
