@@ -34,12 +34,16 @@ describe('CommitHold', () => {
     expect(released).toEqual([]);
   });
 
-  it('holds appends without entries, keeps the rest in order, and releases them after the hold', async () => {
+  it('holds appends without entries, keeps the rest in order, and releases them after the hold, not before', async () => {
     const { hold, released } = holdWithLog();
+    const heldAt = performance.now();
     const out = hold.pass([heartbeat('a2'), commitOnly('a2', 5), heartbeat('a3'), commitOnly('a3', 5)], true);
     expect(out.map((m) => [m.type, m.to])).toEqual([[MessageType.MsgHeartbeat, 'a2'], [MessageType.MsgHeartbeat, 'a3']]);
+    await sleep(HOLD_MS / 2);
     expect(released).toEqual([]);
-    await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
+    await expect.poll(() => released.length, { timeout: 2000, interval: 1 }).toBe(1);
+    // Node's timers may fire up to a millisecond short of their delay, never sooner.
+    expect(performance.now() - heldAt).toBeGreaterThanOrEqual(HOLD_MS - 1);
     expect(released[0]!.map((m) => [m.to, m.commit])).toEqual([['a2', 5], ['a3', 5]]);
   });
 
@@ -50,6 +54,32 @@ describe('CommitHold', () => {
     expect(hold.pass(next, true)).toBe(next);
     await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
     expect(released[0]!.map((m) => m.to)).toEqual(['a3']);
+  });
+
+  it('keeps the held message when the later append does not reach as far (a follower probed from further back)', async () => {
+    const { hold, released } = holdWithLog();
+    hold.pass([commitOnly('a2', 5)], true);
+    hold.pass([append('a2', 3)], true);
+    await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
+    expect(released[0]!.map((m) => [m.to, m.commit])).toEqual([['a2', 5]]);
+  });
+
+  it('drops a held message when an append without entries to the same follower leaves at once', async () => {
+    const { hold, released } = holdWithLog();
+    hold.pass([commitOnly('a2', 5)], true);
+    const now = [commitOnly('a2', 6)];
+    expect(hold.pass(now, false)).toBe(now);
+    await sleep(HOLD_MS * 3);
+    expect(released).toEqual([]);
+  });
+
+  it('starts a fresh hold after every held message was made redundant', async () => {
+    const { hold, released } = holdWithLog();
+    hold.pass([commitOnly('a2', 5)], true);
+    hold.pass([append('a2', 6)], true);
+    hold.pass([commitOnly('a2', 6)], true);
+    await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
+    expect(released[0]!.map((m) => m.commit)).toEqual([6]);
   });
 
   it('sends nothing when every held message was made redundant', async () => {

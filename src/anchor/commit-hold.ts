@@ -17,13 +17,16 @@
  * What it costs: when the next write does not come, a follower learns the commit up to
  * `holdMs` later (Node's timers: about 1–2 ms) and answers DNS for the write that much
  * later. The caller therefore holds only while writes stream (`pass(…, hold)`): a lone
- * write's commit leaves at once, as before. The write's own anchor answers before its
- * 200 either way, and heartbeats carry the commit too (Raft §5.2).
+ * write's commit leaves at once, as before, and so does the commit of a write a follower
+ * forwarded, which that follower answers only once it applies it. The leader answers its
+ * own writes before their 200 either way, and heartbeats carry the commit too (Raft §5.2).
  *
  * Why this is safe: Raft tolerates any message being delayed or lost (§5.3, §5.5). An
- * append with entries to the same follower, sent later by the same leader, carries a commit
- * index at least as high (the commit index only grows), so the held one adds nothing. A
- * probe held for a millisecond only delays the probe.
+ * append to the same follower, sent later by the same leader, carries a commit index at
+ * least as high (the commit index only grows); a follower commits up to the last entry the
+ * append matched (§5.3, log.ts maybeAppend), so it supersedes the held one only when it
+ * reaches as far: its last index at least the held one's. A probe held for a millisecond
+ * only delays the probe.
  */
 import { MessageType, type Message, type NodeId } from '../raft/types.js';
 
@@ -42,8 +45,8 @@ export class CommitHold {
 
   /**
    * The messages to send now: all of `messages`, but with `hold` the appends without
-   * entries, which are held. An append with entries always drops the one held for its
-   * follower. The array itself is returned when nothing in it is held.
+   * entries, which are held. An append that leaves now drops the one held for its follower
+   * if it reaches as far. The array itself is returned when nothing in it is held.
    */
   pass(messages: readonly Message[], hold: boolean): readonly Message[] {
     let kept: Message[] | undefined;
@@ -54,7 +57,7 @@ export class CommitHold {
         continue;
       }
       if (m.entries.length > 0 || !hold) {
-        if (m.entries.length > 0) this.#supersede(m.to);
+        this.#supersede(m);
         kept?.push(m);
         continue;
       }
@@ -77,8 +80,11 @@ export class CommitHold {
     this.#held.set(m.to, m);
   }
 
-  #supersede(to: NodeId): void {
-    if (!this.#held.delete(to)) return;
+  /** Drops the message held for `m`'s follower if `m` reaches at least as far in the log. */
+  #supersede(m: Message): void {
+    const held = this.#held.get(m.to);
+    if (held === undefined || m.index + m.entries.length < held.index) return;
+    this.#held.delete(m.to);
     // Nothing left to send: the next hold starts a fresh deadline.
     if (this.#held.size === 0) this.#stopTimer();
   }
