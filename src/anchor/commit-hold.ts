@@ -11,8 +11,8 @@
  * broadcast only adds work: per write, two more socket writes and two more wake-ups on the
  * leader for the answers, and a wake-up, an ack and an apply pass on each follower, all in
  * the window where the leader should be reading the client's next request. Measured on
- * the benchmark VM at one connection (bench/README.md, Registration): without it, writes/s
- * rose by 6–12 % in alternated pairs.
+ * the benchmark VM at one connection (bench/README.md, Registration): holding it raised
+ * writes/s by 2–9 % in alternated pairs, and removing it outright by 6–12 %.
  *
  * What it costs: when the next write does not come, a follower learns the commit up to
  * `holdMs` later (Node's timers: about 1–2 ms) and answers DNS for the write that much

@@ -5,7 +5,8 @@
  *
  *   1. persist the Ready's snapshot, entries and hard state (fdatasync; group-committed)
  *   2. send its messages (a leader sends its appends first, written to the sockets at once,
- *      so that the followers' disk writes run beside its own: Raft thesis §10.2.1)
+ *      so that the followers' disk writes run beside its own: Raft thesis §10.2.1; while
+ *      writes stream, its appends without entries wait for the next write's: commit-hold.ts)
  *   3. apply the snapshot and committed entries to the segment state
  *   4. advance()
  *
