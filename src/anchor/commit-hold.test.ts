@@ -18,6 +18,18 @@ function holdWithLog(): { hold: CommitHold; released: Message[][] } {
   return { hold: new CommitHold((messages) => released.push([...messages]), HOLD_MS), released };
 }
 
+/** Waits for the one release, and returns what it sent. */
+async function theRelease(released: Message[][]): Promise<Message[]> {
+  await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
+  return released[0]!;
+}
+
+/** Waits out three holds, and expects nothing to have been sent. */
+async function expectNothingReleased(released: Message[][]): Promise<void> {
+  await sleep(HOLD_MS * 3);
+  expect(released).toEqual([]);
+}
+
 describe('CommitHold', () => {
   it('passes appends with entries and other messages through, as the same array', () => {
     const { hold, released } = holdWithLog();
@@ -30,8 +42,7 @@ describe('CommitHold', () => {
     const { hold, released } = holdWithLog();
     const batch = [commitOnly('a2', 5), commitOnly('a3', 5)];
     expect(hold.pass(batch, false)).toBe(batch);
-    await sleep(HOLD_MS * 3);
-    expect(released).toEqual([]);
+    await expectNothingReleased(released);
   });
 
   it('holds appends without entries, keeps the rest in order, and releases them after the hold, not before', async () => {
@@ -52,16 +63,14 @@ describe('CommitHold', () => {
     hold.pass([commitOnly('a2', 5), commitOnly('a3', 5)], true);
     const next = [append('a2', 6)];
     expect(hold.pass(next, true)).toBe(next);
-    await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
-    expect(released[0]!.map((m) => m.to)).toEqual(['a3']);
+    expect((await theRelease(released)).map((m) => m.to)).toEqual(['a3']);
   });
 
   it('keeps the held message when the later append does not reach as far (a follower probed from further back)', async () => {
     const { hold, released } = holdWithLog();
     hold.pass([commitOnly('a2', 5)], true);
     hold.pass([append('a2', 3)], true);
-    await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
-    expect(released[0]!.map((m) => [m.to, m.commit])).toEqual([['a2', 5]]);
+    expect((await theRelease(released)).map((m) => [m.to, m.commit])).toEqual([['a2', 5]]);
   });
 
   it('drops a held message when an append without entries to the same follower leaves at once', async () => {
@@ -69,8 +78,7 @@ describe('CommitHold', () => {
     hold.pass([commitOnly('a2', 5)], true);
     const now = [commitOnly('a2', 6)];
     expect(hold.pass(now, false)).toBe(now);
-    await sleep(HOLD_MS * 3);
-    expect(released).toEqual([]);
+    await expectNothingReleased(released);
   });
 
   it('starts a fresh hold after every held message was made redundant', async () => {
@@ -78,24 +86,21 @@ describe('CommitHold', () => {
     hold.pass([commitOnly('a2', 5)], true);
     hold.pass([append('a2', 6)], true);
     hold.pass([commitOnly('a2', 6)], true);
-    await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
-    expect(released[0]!.map((m) => m.commit)).toEqual([6]);
+    expect((await theRelease(released)).map((m) => m.commit)).toEqual([6]);
   });
 
   it('sends nothing when every held message was made redundant', async () => {
     const { hold, released } = holdWithLog();
     hold.pass([commitOnly('a2', 5), commitOnly('a3', 5)], true);
     hold.pass([append('a2', 6), append('a3', 6)], true);
-    await sleep(HOLD_MS * 3);
-    expect(released).toEqual([]);
+    await expectNothingReleased(released);
   });
 
   it('keeps only the newest held message per follower', async () => {
     const { hold, released } = holdWithLog();
     hold.pass([commitOnly('a2', 5)], true);
     hold.pass([commitOnly('a2', 6)], true);
-    await expect.poll(() => released.length, { timeout: 2000, interval: 5 }).toBe(1);
-    expect(released[0]!.map((m) => m.commit)).toEqual([6]);
+    expect((await theRelease(released)).map((m) => m.commit)).toEqual([6]);
   });
 
   it('counts the hold from the oldest held message, so a stream of them cannot postpone it', async () => {
@@ -113,7 +118,6 @@ describe('CommitHold', () => {
     const { hold, released } = holdWithLog();
     hold.pass([commitOnly('a2', 5)], true);
     hold.clear();
-    await sleep(HOLD_MS * 3);
-    expect(released).toEqual([]);
+    await expectNothingReleased(released);
   });
 });

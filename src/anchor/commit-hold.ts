@@ -16,10 +16,11 @@
  *
  * What it costs: when the next write does not come, a follower learns the commit up to
  * `holdMs` later (Node's timers: about 1–2 ms) and answers DNS for the write that much
- * later. The caller therefore holds only while writes stream (`pass(…, hold)`): a lone
- * write's commit leaves at once, as before, and so does the commit of a write a follower
- * forwarded, which that follower answers only once it applies it. The leader answers its
- * own writes before their 200 either way, and heartbeats carry the commit too (Raft §5.2).
+ * later. The caller therefore holds only while writes stream (`pass(…, hold)`, decided
+ * by write-stream.ts): a lone write's commit leaves at once, as before, and so does the
+ * commit of a write a follower forwarded, which that follower answers only once it
+ * applies it. The leader answers its own writes before their 200 either way, and
+ * heartbeats carry the commit too (Raft §5.2).
  *
  * Why this is safe: Raft tolerates any message being delayed or lost (§5.3, §5.5). An
  * append to the same follower, sent later by the same leader, carries a commit index at

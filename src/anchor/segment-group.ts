@@ -39,6 +39,7 @@ import { ApiError } from '../api/errors.js';
 import { ProposalWaiters, decodeEnvelope, type Applied, type Envelope } from './proposals.js';
 import { detachSnapshots } from './detach-snapshots.js';
 import { CommitHold } from './commit-hold.js';
+import { WriteStream } from './write-stream.js';
 
 export interface RaftTiming {
   /** Milliseconds per Raft tick. */
@@ -88,9 +89,10 @@ export class SegmentGroup {
   #base: SegmentBase;
   readonly #node: RawNode;
   readonly #waiters: ProposalWaiters;
-  /** Empty appends (the commit broadcast) wait here for the next write's append (commit-hold.ts). */
+  /** Empty appends (the commit broadcast) wait here for the next write's append (commit-hold.ts)… */
   readonly #commitHold: CommitHold;
-  readonly #commitHoldMs: number;
+  /** …while this leader's writes stream (write-stream.ts). */
+  readonly #writeStream: WriteStream;
   readonly #leases = new LeaseTracker(() => performance.now());
   #state: SegmentState;
   #view: ZoneView;
@@ -104,15 +106,6 @@ export class SegmentGroup {
   #viewStale = false;
   /** Writes waiting for the end of this event-loop turn to be proposed together. */
   #proposals: Uint8Array[] = [];
-  /** When the last batch of writes was proposed, and how long after the one before it. */
-  #proposedAt = -Infinity;
-  #proposalGap = Infinity;
-  /** When this member last applied committed entries. */
-  #appliedAt = -Infinity;
-  /** From the apply before the last batch was proposed to that proposal: the writers' turn-around. */
-  #turnaround = Infinity;
-  /** When a follower last forwarded a write to this leader (MsgProp). */
-  #forwardedAt = -Infinity;
   /** A pass of the loop is under way: whatever arrives meanwhile is handled by its next turn. */
   #running = false;
   #closed = false;
@@ -142,8 +135,9 @@ export class SegmentGroup {
     this.#startCommit = options.storage.initialState().hardState.commit;
     this.#view = new PendingZone(options.base.apex);
     this.#snapshotStretch = 1 + options.random() / 2;
-    this.#commitHoldMs = options.commitHoldMs ?? COMMIT_HOLD_MS;
-    this.#commitHold = new CommitHold((messages) => this.#o.send(messages, true), this.#commitHoldMs);
+    const holdMs = options.commitHoldMs ?? COMMIT_HOLD_MS;
+    this.#commitHold = new CommitHold((messages) => this.#o.send(messages, true), holdMs);
+    this.#writeStream = new WriteStream(holdMs);
     this.#waiters = new ProposalWaiters(`${options.anchorId}/${process.pid}/${Date.now().toString(36)}`);
     this.#node = new RawNode({
       id: options.anchorId,
@@ -208,7 +202,7 @@ export class SegmentGroup {
   }
 
   step(message: Message): void {
-    if (message.type === MessageType.MsgProp) this.#forwardedAt = performance.now();
+    if (message.type === MessageType.MsgProp) this.#writeStream.forwarded(performance.now());
     this.#node.step(message);
     this.#kick();
   }
@@ -256,10 +250,7 @@ export class SegmentGroup {
     const batch = this.#proposals;
     if (batch.length === 0 || this.#closed) return;
     this.#proposals = [];
-    const now = performance.now();
-    this.#proposalGap = now - this.#proposedAt;
-    this.#turnaround = now - this.#appliedAt;
-    this.#proposedAt = now;
+    this.#writeStream.proposed(performance.now());
     const error = this.#node.proposeMany(batch);
     if (error !== null) for (const data of batch) this.#waiters.fail(data, error === ErrProposalDropped ? noLeader('no leader for this segment') : error);
   }
@@ -319,34 +310,14 @@ export class SegmentGroup {
    * Sends through the transport. A MsgSnap carries a copy of its snapshot's data: it may
    * wait in a peer's queue (link down or backed up) for longer than this anchor keeps that
    * buffer, which a later capture writes over (#maybeSnapshot). Snapshots go out rarely.
-   * While writes stream, a leader's appends without entries are held for the next write's
-   * append to carry their commit index (CommitHold).
+   * While a leader's writes stream, its appends without entries are held for the next
+   * write's append to carry their commit index (CommitHold); not once it stops leading or
+   * is closing.
    */
   #send(messages: readonly Message[], now: boolean): void {
-    const out = this.#commitHold.pass(detachSnapshots(messages), this.#writesStreaming());
+    const hold = this.#role === 'leader' && !this.#closed && this.#writeStream.streaming(performance.now());
+    const out = this.#commitHold.pass(detachSnapshots(messages), hold);
     if (out.length > 0) this.#o.send(out, now);
-  }
-
-  /**
-   * Writes are arriving back to back, so the next write's append is likely to carry a
-   * commit index before CommitHold's timer would: the last two batches came within twice
-   * the hold of each other, the last one within twice the hold of now, and it came less
-   * than half a hold after the apply before it (the writers answer a reply at once). One
-   * connection writing in a loop proposes ~0.3 ms after each reply on the benchmark VM,
-   * every ~1 ms. A lone write gets its commit broadcast at once, and so does a writer
-   * that waits between writes: the api benchmark's propagation run, which sends its next
-   * write only once every anchor answers the last, had its p99 double when its commits
-   * were held.
-   *
-   * Never while followers forward writes: a write sent to a follower anchor gets its 200
-   * once that follower applies it, so its commit must reach the follower at once. Only a
-   * leader holds, and not once closing.
-   */
-  #writesStreaming(): boolean {
-    const hold = this.#commitHoldMs;
-    if (hold <= 0 || this.#closed || this.#role !== 'leader') return false;
-    const now = performance.now();
-    return this.#proposalGap < 2 * hold && this.#turnaround < hold / 2 && now - this.#proposedAt < 2 * hold && now - this.#forwardedAt > 2 * hold;
   }
 
   #fatal(error: unknown): void {
@@ -417,7 +388,7 @@ export class SegmentGroup {
 
   /** Step 3 of the host contract: the snapshot, then committed entries; the view follows. */
   #apply(rd: Ready, restore: boolean): void {
-    if (rd.committedEntries.length > 0) this.#appliedAt = performance.now();
+    if (rd.committedEntries.length > 0) this.#writeStream.applied(performance.now());
     if (restore) this.#restore(rd.snapshot!);
     const applied = this.#applyEntries(rd.committedEntries);
     const firstApply = rd.committedEntries.length > 0 && this.#view instanceof PendingZone;
